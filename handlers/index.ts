@@ -1,0 +1,31 @@
+import type { Endpoint } from "../src/http/endpoint";
+import getSetting from "./api/settings/[name]/get";
+import putSetting from "./api/settings/[name]/put";
+import getSettings from "./api/settings/get";
+import deleteTask from "./api/tasks/[id]/delete";
+import getTask from "./api/tasks/[id]/get";
+import putTask from "./api/tasks/[id]/put";
+import listTasks from "./api/tasks/get";
+import createTask from "./api/tasks/post";
+import health from "./health/get";
+import healthQueue from "./health/queue/get";
+import telegramWebhook from "./telegram/webhook/post";
+
+/**
+ * Every endpoint, in mount order. Order matters where a parameter route would shadow a fixed one
+ * (the conversation router's `/api/:conversationId` must come after `/api/tasks`, `/api/settings`).
+ * Each file's path mirrors its URL: `GET /api/tasks/:id` lives in `api/tasks/[id]/get.ts`.
+ */
+export const endpoints: Endpoint[] = [
+  health,
+  healthQueue,
+  telegramWebhook,
+  listTasks,
+  createTask,
+  getTask,
+  putTask,
+  deleteTask,
+  getSettings,
+  getSetting,
+  putSetting,
+];

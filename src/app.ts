@@ -1,0 +1,60 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { requestId } from "hono/request-id";
+import { endpoints } from "../handlers";
+import type { Deps } from "./deps";
+import { accessLog } from "./http/access-log";
+import { bearerAuth } from "./http/auth";
+import { jsonBody, limitBody } from "./http/body";
+import { cors } from "./http/cors";
+import type { AppEnv } from "./http/env";
+import { notFound, onError } from "./http/error-handler";
+import { validationHook } from "./http/validation";
+
+/**
+ * Builds the HTTP app over the given dependencies. Middleware order: request id → deps → access
+ * log → CORS (answers OPTIONS) → bearer auth → body limit → JSON body → routes.
+ *
+ * @example
+ * const app = createApp(deps);
+ * const res = await app.request("/health");
+ */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { config } = deps;
+
+  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(accessLog());
+  app.use(cors({ frontendUrl: config.cors.frontendUrl, reflectAnyOrigin: config.cors.reflectAnyOrigin }));
+  app.use(bearerAuth({ tokens: config.auth.tokens }));
+  app.use(limitBody(config.server.maxBodyBytes));
+  app.use(jsonBody());
+
+  for (const endpoint of endpoints) endpoint.mount(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "One of RUNNER_API_TOKENS (required on every route but GET /health when tokens are set)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "cursor-runner",
+      version: "0.1.0",
+      description: "Runs AI coding-agent CLIs headlessly inside git repositories and reports back.",
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "cursor-runner API" }));
+
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

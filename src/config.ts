@@ -1,0 +1,267 @@
+import { z } from "zod";
+
+/**
+ * Environment → typed Config, parsed once with zod.
+ *
+ * Every variable of the original cursor-runner that still has an effect is read here, with the
+ * original's defaults. Unlike the original (which silently fell back to defaults on `abc` or `-1`),
+ * a malformed value stops start-up with a one-line message naming the variable and what it expects.
+ * An empty string counts as unset, as compose files often export `VAR=`.
+ *
+ * @example
+ * const config = loadConfig(process.env, { cwd: process.cwd() });
+ */
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A positive (or non-negative) integer variable with a default. */
+const int = (what: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      const trimmed = raw.trim();
+      const value = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      if (!Number.isSafeInteger(value) || value < min || value > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+        ctx.addIssue({ code: "custom", message: `expects ${range} (${what}), got "${raw}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const TRUE = new Set(["true", "1", "yes", "on"]);
+const FALSE = new Set(["false", "0", "no", "off"]);
+
+/** A boolean flag: true/false, 1/0, yes/no, on/off in any case. */
+const flag = (fallback = false) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      const value = raw.trim().toLowerCase();
+      if (TRUE.has(value)) return true;
+      if (FALSE.has(value)) return false;
+      ctx.addIssue({ code: "custom", message: `expects true or false (also 1/0, yes/no, on/off), got "${raw}"` });
+      return z.NEVER;
+    });
+
+const text = () => z.string().optional();
+
+const oneOf = <T extends string>(values: readonly [T, ...T[]], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      const value = raw.trim().toLowerCase() as T;
+      if (values.includes(value)) return value;
+      ctx.addIssue({ code: "custom", message: `expects one of ${values.join(", ")}, got "${raw}"` });
+      return z.NEVER;
+    });
+
+const url = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      try {
+        return new URL(raw).toString();
+      } catch {
+        ctx.addIssue({ code: "custom", message: `expects an absolute URL such as http://host:port, got "${raw}"` });
+        return z.NEVER;
+      }
+    });
+
+const list = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw) =>
+      (raw ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+const envSchema = z.object({
+  NODE_ENV: text(),
+  PORT: int("TCP port", 3001, 1, 65535),
+  HOST: text(),
+  RUNNER_API_TOKENS: list(),
+  MAX_BODY_BYTES: int("bytes", 1024 * 1024),
+  LOG_LEVEL: oneOf(LOG_LEVELS, "info"),
+  SHUTDOWN_GRACE_MS: int("milliseconds", 10_000),
+
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((raw) => raw === undefined || /^(file:|https?:\/\/|libsql:\/\/|wss?:\/\/)/.test(raw), {
+      message: "expects a file:, http(s)://, ws(s):// or libsql:// URL",
+    }),
+  DATABASE_AUTH_TOKEN: text(),
+  SHARED_DB_PATH: text(),
+
+  CURSOR_CLI_PATH: text(),
+  CURSOR_CLI_TIMEOUT: int("milliseconds", 1_800_000),
+  CURSOR_CLI_IDLE_TIMEOUT: int("milliseconds", 600_000),
+  CURSOR_CLI_MAX_OUTPUT_SIZE: int("bytes", 10 * 1024 * 1024),
+  CURSOR_CLI_MAX_CONCURRENT: int("number of concurrent runs", 0, 1, 1000).optional(),
+  CURSOR_CLI_MAX_QUEUE: int("number of waiting runs", 100, 0, 100_000),
+  CURSOR_RUNNER_LOW_RESOURCE: flag(),
+  CURSOR_RUNNER_USE_PTY: flag(),
+  CURSOR_OUTPUT_FORMAT: oneOf(["stream-json", "text"] as const, "stream-json"),
+  CURSOR_CLI_ITERATE_TIMEOUT: int("milliseconds", 1_800_000),
+
+  TARGET_APP_PATH: text(),
+  TARGET_APP_TYPE: oneOf(["rails", "node"] as const, "rails"),
+  TARGET_APP_TIMEOUT: int("milliseconds", 600_000),
+  REPOSITORIES_PATH: text(),
+  SCRIPTS_PATH: text(),
+  CURSOR_AGENTS_TOOLS_PATH: text(),
+
+  GIT_COMMAND_TIMEOUT: int("milliseconds", 60_000),
+  GITHUB_TOKEN: text(),
+  GITHUB_PAT: text(),
+  GIT_TOKEN: text(),
+  GITHUB_USERNAME: text(),
+  GIT_USERNAME: text(),
+  GIT_USER_NAME: text(),
+  GIT_USER_EMAIL: text(),
+  GITHUB_EMAIL: text(),
+
+  TERMINAL_COMMAND_TIMEOUT: int("milliseconds", 300_000),
+  TERMINAL_MAX_OUTPUT_SIZE: int("bytes", 10 * 1024 * 1024),
+
+  JAREK_VA_URL: url(),
+  WEBHOOK_SECRET: text(),
+  CALLBACK_ALLOWED_HOSTS: list(),
+  ELEVENLABS_AGENT_ENABLED: flag(),
+
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((raw) => raw === undefined || /^rediss?:\/\//.test(raw), {
+      message: "expects a redis:// or rediss:// URL",
+    }),
+  UPSTASH_REDIS_REST_URL: url(),
+  UPSTASH_REDIS_REST_TOKEN: text(),
+
+  DEBUG: text(),
+  OPENAI_API_KEY: text(),
+  FRONTEND_URL: text(),
+  ENABLE_GMAIL_MCP: flag(),
+  ENABLE_ATLASSIAN_MCP: flag(),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export interface LoadConfigOptions {
+  /** Base for relative defaults (`./data`, `./repositories`). */
+  cwd: string;
+}
+
+/** Parses the environment; throws ConfigError with one line naming every bad variable. */
+export function loadConfig(env: Env, options: LoadConfigOptions): Config {
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== "") cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  return buildConfig(parsed.data, options);
+}
+
+function joinPath(base: string, relative: string): string {
+  if (relative.startsWith("/")) return relative;
+  return `${base.replace(/\/+$/, "")}/${relative.replace(/^\.\//, "")}`;
+}
+
+function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
+  const targetAppPath = e.TARGET_APP_PATH;
+  /** §10.1: explicit env var wins; else relative to TARGET_APP_PATH; else the default. */
+  const resolvePath = (explicit: string | undefined, relative: string, fallback: string) =>
+    explicit ? joinPath(cwd, explicit) : targetAppPath ? joinPath(joinPath(cwd, targetAppPath), relative) : fallback;
+
+  const databaseUrl =
+    e.DATABASE_URL ??
+    (e.SHARED_DB_PATH ? `file:${joinPath(cwd, e.SHARED_DB_PATH)}` : `file:${joinPath(cwd, "data/cursor-runner.db")}`);
+
+  const authEnabled = e.RUNNER_API_TOKENS.length > 0;
+  const isDevelopment = e.NODE_ENV === "development";
+
+  return {
+    nodeEnv: e.NODE_ENV ?? "production",
+    isDevelopment,
+    server: {
+      port: e.PORT,
+      /** Without tokens the service is only reachable from this machine. */
+      host: e.HOST ?? (authEnabled ? "0.0.0.0" : "127.0.0.1"),
+      hostExplicit: e.HOST !== undefined,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    auth: { tokens: e.RUNNER_API_TOKENS, enabled: authEnabled },
+    cors: { frontendUrl: e.FRONTEND_URL, reflectAnyOrigin: isDevelopment },
+    logLevel: e.LOG_LEVEL,
+    database: { url: databaseUrl, authToken: e.DATABASE_AUTH_TOKEN },
+    cursor: {
+      cliPath: e.CURSOR_CLI_PATH ?? "cursor-agent",
+      timeoutMs: e.CURSOR_CLI_TIMEOUT,
+      idleTimeoutMs: e.CURSOR_CLI_IDLE_TIMEOUT,
+      maxOutputBytes: e.CURSOR_CLI_MAX_OUTPUT_SIZE,
+      outputFormat: e.CURSOR_OUTPUT_FORMAT,
+      usePty: e.CURSOR_RUNNER_USE_PTY,
+      iterateTimeoutMs: e.CURSOR_CLI_ITERATE_TIMEOUT,
+    },
+    slots: {
+      /** §4.1: an explicit value wins over low-resource mode. */
+      maxConcurrent: e.CURSOR_CLI_MAX_CONCURRENT ?? (e.CURSOR_RUNNER_LOW_RESOURCE ? 1 : 5),
+      maxQueue: e.CURSOR_CLI_MAX_QUEUE,
+    },
+    paths: {
+      targetApp: targetAppPath ? joinPath(cwd, targetAppPath) : undefined,
+      repositories: resolvePath(e.REPOSITORIES_PATH, "repositories", joinPath(cwd, "repositories")),
+      scripts: resolvePath(e.SCRIPTS_PATH, "scripts", "/cursor/scripts"),
+      cursorAgentsTools: resolvePath(e.CURSOR_AGENTS_TOOLS_PATH, "tools/cursor-agents", "/cursor/tools/cursor-agents"),
+    },
+    targetApp: { type: e.TARGET_APP_TYPE, timeoutMs: e.TARGET_APP_TIMEOUT },
+    git: {
+      commandTimeoutMs: e.GIT_COMMAND_TIMEOUT,
+      token: e.GITHUB_TOKEN ?? e.GITHUB_PAT ?? e.GIT_TOKEN,
+      username: e.GITHUB_USERNAME ?? e.GIT_USERNAME,
+      userName: e.GIT_USER_NAME ?? e.GITHUB_USERNAME,
+      userEmail: e.GIT_USER_EMAIL ?? e.GITHUB_EMAIL,
+    },
+    terminal: { timeoutMs: e.TERMINAL_COMMAND_TIMEOUT, maxOutputBytes: e.TERMINAL_MAX_OUTPUT_SIZE },
+    callbacks: {
+      webhookSecret: e.WEBHOOK_SECRET,
+      jarekVaUrl: e.JAREK_VA_URL ?? "http://app:3000/",
+      allowedHosts: e.CALLBACK_ALLOWED_HOSTS,
+      elevenLabsEnabled: e.ELEVENLABS_AGENT_ENABLED,
+    },
+    redis: {
+      url: e.REDIS_URL,
+      upstash:
+        e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
+          ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+          : undefined,
+    },
+    /** Fallback for the `debug` system setting (§9.3): only "true" or "1". */
+    debugFallback: e.DEBUG === "true" || e.DEBUG === "1",
+    openaiApiKey: e.OPENAI_API_KEY,
+    features: { gmailMcp: e.ENABLE_GMAIL_MCP, atlassianMcp: e.ENABLE_ATLASSIAN_MCP },
+  };
+}

@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HttpError } from "./errors";
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const mediaType = (header: string | undefined) => (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+
+/** Rejects bodies over `maxBytes` with 413 before they are read into memory. */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpError(413, `Request body is larger than ${maxBytes} bytes; send a smaller body or raise MAX_BODY_BYTES`);
+    },
+  });
+}
+
+/**
+ * Every request body is JSON. A non-empty body of another type → 415; malformed JSON → 400 naming
+ * the parse error; an empty body counts as `{}` so validation can say which field is missing. The
+ * parsed value is put in Hono's body cache, where the zod validators read it.
+ */
+export function jsonBody(): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
+    const type = c.req.header("Content-Type");
+    const text = await c.req.text();
+    if (!JSON_TYPE.test(mediaType(type))) {
+      if (text.length > 0) {
+        throw new HttpError(415, `Content-Type must be application/json (got ${type ? `"${type}"` : "none"})`);
+      }
+      return next();
+    }
+    let parsed: unknown = {};
+    if (text.trim() !== "") {
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new HttpError(400, `Malformed JSON in request body: ${(error as Error).message}`);
+      }
+    }
+    c.req.bodyCache.json = Promise.resolve(parsed);
+    return next();
+  };
+}

@@ -1,0 +1,28 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { errorBody, HttpError } from "./errors";
+
+/**
+ * Turns anything thrown into the one error envelope (§2.3). HttpErrors keep their status and
+ * message; Hono's own HTTPExceptions keep theirs; anything else is a 500 that says only
+ * "Internal server error" (the cause goes to the log, never to the client).
+ */
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  const requestId = c.get("requestId");
+  if (error instanceof HttpError) {
+    if (error.status >= 500) c.var.deps?.log.error({ err: error, requestId }, error.message);
+    return c.json(errorBody(error.message, { ...error.extra, requestId }), error.status, error.headers);
+  }
+  if (error instanceof HTTPException) {
+    const response = error.getResponse();
+    if (response.headers.get("Content-Type")?.includes("application/json")) return response;
+    return c.json(errorBody(error.message || "Request failed", { requestId }), error.status);
+  }
+  c.var.deps?.log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "Unhandled error");
+  return c.json(errorBody("Internal server error", { requestId, timestamp: new Date().toISOString() }), 500);
+};
+
+/** The original's 404 shape, byte for byte: `{success:false, error:"Route not found", path, method}`. */
+export const notFound: NotFoundHandler<AppEnv> = (c: Context<AppEnv>) =>
+  c.json({ success: false, error: "Route not found", path: c.req.path, method: c.req.method }, 404);

@@ -1,0 +1,27 @@
+import type { DestinationStream } from "pino";
+import { loadConfig } from "../config";
+import { buildDeps, type Deps } from "../deps";
+import { createLogger } from "../log";
+import { cliLookup } from "./cli-status";
+import { migrateUp, openNodeDatabase } from "./database";
+
+/**
+ * Node wiring: environment → config → logger → database (migrated) → deps.
+ * Throws ConfigError on a bad variable and a descriptive Error when a migration fails.
+ */
+export async function createNodeDeps(
+  env: Record<string, string | undefined>,
+  options: { cwd: string; logDestination?: DestinationStream },
+): Promise<Deps> {
+  const config = loadConfig(env, { cwd: options.cwd });
+  const log = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const db = await openNodeDatabase(config.database);
+  try {
+    const applied = await migrateUp(db);
+    if (applied.length > 0) log.info({ applied }, "Applied database migrations");
+  } catch (error) {
+    db.close();
+    throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error });
+  }
+  return buildDeps({ config, log, db, cliStatus: cliLookup(config.cursor.cliPath) });
+}

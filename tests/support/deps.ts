@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createApp } from "../../src/app";
+import type { Deps } from "../../src/deps";
+import { createNodeDeps } from "../../src/node/wiring";
+
+export interface TestContext {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  dir: string;
+  /** Every log line written so far, parsed. */
+  logs: Record<string, unknown>[];
+  cleanup: () => void;
+}
+
+/**
+ * Real deps over a fresh libSQL file in a temp folder, with the log captured in memory.
+ * `env` adds or overrides environment variables (the process environment is not read).
+ */
+export async function makeTestContext(env: Record<string, string | undefined> = {}): Promise<TestContext> {
+  const dir = mkdtempSync(join(tmpdir(), "cursor-runner-test-"));
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split("\n")) if (line.trim()) logs.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const deps = await createNodeDeps(
+    { DATABASE_URL: `file:${join(dir, "test.db")}`, REPOSITORIES_PATH: join(dir, "repositories"), LOG_LEVEL: "debug", ...env },
+    { cwd: dir, logDestination: destination },
+  );
+  return {
+    deps,
+    app: createApp(deps),
+    dir,
+    logs,
+    cleanup: () => {
+      deps.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON request helper for `app.request`. */
+export function jsonRequest(method: string, body?: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
