@@ -1,0 +1,64 @@
+/**
+ * The executor contract shared by the local (child process) and sidecar (HTTP) executors.
+ * A run settles exactly once with a RunResult, whatever happens: spawn error, timeout, idle,
+ * output cap, cancel or a normal exit.
+ */
+
+export type SettleReason = "exited" | "timeout" | "idle" | "output_cap" | "cancelled" | "spawn_error";
+
+export interface ProcessSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Full environment for the child (callers merge with process.env themselves). */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. Without it stdin is closed at once (cursor-agent hangs on an open pipe). */
+  stdin?: string;
+  /** Wall-clock limit. */
+  hardTimeoutMs: number;
+  /** Limit on silence: time since the last byte on stdout or stderr (counted from spawn). */
+  idleTimeoutMs: number;
+  /** Cap on the bytes kept for each of stdout and stderr; exceeding it kills the run (reason output_cap). */
+  maxOutputBytes: number;
+  /** Aborting it cancels the run (reason cancelled). */
+  signal?: AbortSignal;
+  /** Time between SIGTERM and SIGKILL to the process group. Default 1000 ms. */
+  killGraceMs?: number;
+}
+
+export interface OutputChunk {
+  stream: "stdout" | "stderr";
+  /** UTF-8 text of the chunk (multi-byte characters are never split across chunks). */
+  text: string;
+}
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  reason: SettleReason;
+  durationMs: number;
+  /** Captured output, at most maxOutputBytes each. */
+  stdout: string;
+  stderr: string;
+  /** Human-readable cause for every reason but `exited` (e.g. "Command timeout after 5000ms"). */
+  error?: string;
+}
+
+export interface ProcessHandle {
+  /** Undefined when the spawn failed. */
+  readonly pid: number | undefined;
+  /** Live output, in order. Listeners added after a chunk was emitted do not see it. */
+  onOutput(listener: (chunk: OutputChunk) => void): () => void;
+  /** Settles exactly once. Never rejects. */
+  readonly result: Promise<ProcessResult>;
+  /**
+   * Ends the run: SIGTERM to the whole process group, SIGKILL after the grace period.
+   * `reason` is reported unless the process already exited. `exited` is used when the agent
+   * already reported completion and only lingers (cursor-agent's known defect).
+   */
+  stop(reason: SettleReason, message?: string): void;
+}
+
+export interface Executor {
+  run(spec: ProcessSpec): ProcessHandle;
+}
