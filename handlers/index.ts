@@ -1,4 +1,6 @@
 import type { Endpoint } from "../src/http/endpoint";
+import redeliverCallback from "./api/callbacks/[id]/redeliver/post";
+import listCallbacks from "./api/callbacks/get";
 import getSetting from "./api/settings/[name]/get";
 import putSetting from "./api/settings/[name]/put";
 import getSettings from "./api/settings/get";
@@ -7,8 +9,13 @@ import getTask from "./api/tasks/[id]/get";
 import putTask from "./api/tasks/[id]/put";
 import listTasks from "./api/tasks/get";
 import createTask from "./api/tasks/post";
+import executeAsync from "./cursor/execute/async/post";
+import execute from "./cursor/execute/post";
 import health from "./health/get";
 import healthQueue from "./health/queue/get";
+import cancelRun from "./runs/[id]/cancel/post";
+import runEvents from "./runs/[id]/events/get";
+import getRun from "./runs/[id]/get";
 import telegramWebhook from "./telegram/webhook/post";
 
 /**
@@ -20,6 +27,11 @@ export const endpoints: Endpoint[] = [
   health,
   healthQueue,
   telegramWebhook,
+  execute,
+  executeAsync,
+  getRun,
+  runEvents,
+  cancelRun,
   listTasks,
   createTask,
   getTask,
@@ -28,4 +40,6 @@ export const endpoints: Endpoint[] = [
   getSettings,
   getSetting,
   putSetting,
+  listCallbacks,
+  redeliverCallback,
 ];

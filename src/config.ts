@@ -121,6 +121,12 @@ const envSchema = z.object({
   CURSOR_RUNNER_USE_PTY: flag(),
   CURSOR_OUTPUT_FORMAT: oneOf(["stream-json", "text"] as const, "stream-json"),
   CURSOR_CLI_ITERATE_TIMEOUT: int("milliseconds", 1_800_000),
+  RUN_MAX_EVENTS: int("events kept per run", 5000),
+  RUN_EVENT_MAX_CHARS: int("characters per event field", 64 * 1024),
+  RUN_LINGER_MS: int("milliseconds an agent may linger after its result", 3000, 0),
+  RUN_KILL_GRACE_MS: int("milliseconds between SIGTERM and SIGKILL", 1000, 0),
+  RUN_HEARTBEAT_MS: int("milliseconds", 10_000),
+  RUN_STALE_AFTER_MS: int("milliseconds", 30_000),
 
   TARGET_APP_PATH: text(),
   TARGET_APP_TYPE: oneOf(["rails", "node"] as const, "rails"),
@@ -138,14 +144,23 @@ const envSchema = z.object({
   GIT_USER_NAME: text(),
   GIT_USER_EMAIL: text(),
   GITHUB_EMAIL: text(),
+  GIT_TOKEN_HOSTS: list(),
 
   TERMINAL_COMMAND_TIMEOUT: int("milliseconds", 300_000),
   TERMINAL_MAX_OUTPUT_SIZE: int("bytes", 10 * 1024 * 1024),
+  TERMINAL_ALLOWED_COMMANDS: list(),
+  TERMINAL_BLOCKED_COMMANDS: list(),
+  FILE_TREE_MAX_ENTRIES: int("entries per listing", 50_000),
 
   JAREK_VA_URL: url(),
   WEBHOOK_SECRET: text(),
   CALLBACK_ALLOWED_HOSTS: list(),
   ELEVENLABS_AGENT_ENABLED: flag(),
+  CALLBACK_MAX_ATTEMPTS: int("attempts per callback", 6, 1, 100),
+  CALLBACK_RETRY_BASE_MS: int("milliseconds before the first retry", 20_000, 0),
+  CALLBACK_RETRY_MAX_MS: int("milliseconds, longest wait between retries", 600_000, 0),
+  CALLBACK_TIMEOUT_MS: int("milliseconds per callback attempt", 30_000),
+  CALLBACK_POLL_MS: int("milliseconds between outbox polls", 1000),
 
   REDIS_URL: z
     .string()
@@ -226,6 +241,15 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
       usePty: e.CURSOR_RUNNER_USE_PTY,
       iterateTimeoutMs: e.CURSOR_CLI_ITERATE_TIMEOUT,
     },
+    runs: {
+      maxEvents: e.RUN_MAX_EVENTS,
+      maxEventChars: e.RUN_EVENT_MAX_CHARS,
+      lingerMs: e.RUN_LINGER_MS,
+      killGraceMs: e.RUN_KILL_GRACE_MS,
+      heartbeatMs: e.RUN_HEARTBEAT_MS,
+      /** A live run whose owner has not heart-beaten for this long is failed as interrupted. */
+      staleAfterMs: e.RUN_STALE_AFTER_MS,
+    },
     slots: {
       /** §4.1: an explicit value wins over low-resource mode. */
       maxConcurrent: e.CURSOR_CLI_MAX_CONCURRENT ?? (e.CURSOR_RUNNER_LOW_RESOURCE ? 1 : 5),
@@ -244,13 +268,26 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
       username: e.GITHUB_USERNAME ?? e.GIT_USERNAME,
       userName: e.GIT_USER_NAME ?? e.GITHUB_USERNAME,
       userEmail: e.GIT_USER_EMAIL ?? e.GITHUB_EMAIL,
+      /** Hosts the env token may be offered to (a token must not reach whatever host a clone URL names). */
+      tokenHosts: e.GIT_TOKEN_HOSTS.length > 0 ? e.GIT_TOKEN_HOSTS : ["github.com"],
     },
-    terminal: { timeoutMs: e.TERMINAL_COMMAND_TIMEOUT, maxOutputBytes: e.TERMINAL_MAX_OUTPUT_SIZE },
+    terminal: {
+      timeoutMs: e.TERMINAL_COMMAND_TIMEOUT,
+      maxOutputBytes: e.TERMINAL_MAX_OUTPUT_SIZE,
+      /** Executable names (not command-line substrings); empty allow list = anything not blocked. */
+      allowedCommands: e.TERMINAL_ALLOWED_COMMANDS,
+      blockedCommands: e.TERMINAL_BLOCKED_COMMANDS,
+    },
+    fileTree: { maxEntries: e.FILE_TREE_MAX_ENTRIES },
     callbacks: {
       webhookSecret: e.WEBHOOK_SECRET,
       jarekVaUrl: e.JAREK_VA_URL ?? "http://app:3000/",
       allowedHosts: e.CALLBACK_ALLOWED_HOSTS,
       elevenLabsEnabled: e.ELEVENLABS_AGENT_ENABLED,
+      /** Outbox delivery: 6 attempts, waits doubling from 20 s (about 10 minutes in all). */
+      retry: { maxAttempts: e.CALLBACK_MAX_ATTEMPTS, baseDelayMs: e.CALLBACK_RETRY_BASE_MS, factor: 2, maxDelayMs: e.CALLBACK_RETRY_MAX_MS },
+      timeoutMs: e.CALLBACK_TIMEOUT_MS,
+      pollMs: e.CALLBACK_POLL_MS,
     },
     redis: {
       url: e.REDIS_URL,

@@ -1,9 +1,28 @@
 import type { Client } from "@libsql/client";
+import { agentRegistry } from "./agents/registry";
+import { type Callbacks, createCallbacks } from "./callbacks";
 import type { Config } from "./config";
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
+import type { Executor } from "./exec/types";
 import type { Logger } from "./log";
+import { createRunEventLog } from "./runs/event-log";
+import { createRunHooks } from "./runs/hooks";
+import { createRunService, type RunService } from "./runs/service";
+import { createRunStore } from "./runs/store";
+
+/** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
+export interface ResolvedWorkspace {
+  name: string;
+  path: string;
+  exists: boolean;
+}
+
+export interface Workspaces {
+  /** Throws 400 "Invalid repository name" for anything that would leave the root. */
+  resolve(name: string | null | undefined, options?: { allowRoot?: boolean }): Promise<ResolvedWorkspace>;
+}
 
 /** Whether the configured agent CLI can be found, as reported by `/health/queue`. */
 export interface CliStatus {
@@ -23,6 +42,12 @@ export interface Deps {
   slots: Slots;
   /** Looks the agent CLI up (live, so installing it later needs no restart). */
   cliStatus: () => Promise<CliStatus>;
+  workspaces: Workspaces;
+  runs: RunService;
+  /** Identifies this process among instances sharing the database. */
+  instanceId: string;
+  /** The callback outbox; `callbacks.startWorker()` (Node server) delivers it. */
+  callbacks: Callbacks;
 }
 
 export interface DepsInput {
@@ -30,17 +55,47 @@ export interface DepsInput {
   log: Logger;
   db: Client;
   cliStatus: () => Promise<CliStatus>;
+  workspaces: Workspaces;
+  executor: Executor;
+  /** Environment agents inherit (the runner's own secrets are removed before use). */
+  baseEnv: Record<string, string | undefined>;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
-export function buildDeps({ config, log, db, cliStatus }: DepsInput): Deps {
+export function buildDeps(input: DepsInput): Deps {
+  const { config, log, db } = input;
+  const instanceId = crypto.randomUUID();
+  const slots = createSlots(config.slots);
+  const callbacks = createCallbacks({ db, config, log, instanceId });
+  const runs = createRunService({
+    config,
+    log,
+    store: createRunStore(db),
+    events: createRunEventLog({
+      db,
+      maxEvents: config.runs.maxEvents,
+      maxTextChars: config.runs.maxEventChars,
+      flushMs: 50,
+      onError: (error) => log.error({ err: error }, "Could not store run events"),
+    }),
+    slots,
+    executor: input.executor,
+    agent: agentRegistry(config),
+    baseEnv: input.baseEnv,
+    instanceId,
+    hooks: createRunHooks({ callbacks, log }),
+  });
   return {
     config,
     log,
     db,
     settings: createSettings(db, { debugFallback: config.debugFallback }),
     tasks: createTasks(db),
-    slots: createSlots(config.slots),
-    cliStatus,
+    slots,
+    cliStatus: input.cliStatus,
+    workspaces: input.workspaces,
+    runs,
+    instanceId,
+    callbacks,
   };
 }

@@ -41,6 +41,9 @@ export function jsonBody(): MiddlewareHandler {
       }
     }
     c.req.bodyCache.json = Promise.resolve(parsed);
+    // Hono's c.req.json() (and so the zod validator) re-parses the cached text, not bodyCache.json;
+    // a blank body must read as "{}" there too, or it fails as "Malformed JSON" before validation.
+    if (text.trim() === "") (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
     return next();
   };
 }

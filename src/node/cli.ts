@@ -14,8 +14,16 @@ Commands:
 
 The database is DATABASE_URL, else SHARED_DB_PATH, else ./data/cursor-runner.db.`;
 
-/** `npm run migrate -- up|down|status|create <name>`; returns the exit code. */
-export async function runMigrateCli(argv: string[], env: Record<string, string | undefined>, out = console): Promise<number> {
+/**
+ * `npm run migrate -- up|down|status|create <name>`; returns the exit code.
+ * `options.dir` is the migrations folder (default: the repository's `migrations/`).
+ */
+export async function runMigrateCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: Pick<Console, "log" | "error"> = console,
+  options: { dir?: string } = {},
+): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -31,7 +39,7 @@ export async function runMigrateCli(argv: string[], env: Record<string, string |
       out.error("create needs a name, e.g. npm run migrate -- create add_runs_table");
       return 1;
     }
-    out.log(`Created ${await createMigrationFile(name)}`);
+    out.log(`Created ${await createMigrationFile(name, options.dir)}`);
     return 0;
   }
   if (!["up", "down", "status"].includes(command)) {
@@ -47,7 +55,7 @@ export async function runMigrateCli(argv: string[], env: Record<string, string |
   const config = loadConfig(env, { cwd: process.cwd() });
   const db = await openNodeDatabase(config.database);
   try {
-    const migrator = createMigrator(db, await readMigrations());
+    const migrator = createMigrator(db, await readMigrations(options.dir));
     if (command === "up") {
       const applied = await migrator.up();
       out.log(applied.length ? `Applied: ${applied.join(", ")}` : "No pending migrations");

@@ -3,6 +3,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { ConfigError } from "../config";
 import type { Deps } from "../deps";
+import { startBackground } from "./background";
 import { createNodeDeps } from "./wiring";
 
 /**
@@ -11,7 +12,10 @@ import { createNodeDeps } from "./wiring";
  * @example
  * const { close, port } = await startServer(deps);
  */
-export async function startServer(deps: Deps): Promise<{ server: ServerType; port: number; close: () => Promise<void> }> {
+export async function startServer(
+  deps: Deps,
+  options: { beforeDatabaseClose?: () => Promise<void> } = {},
+): Promise<{ server: ServerType; port: number; close: () => Promise<void> }> {
   const { config, log } = deps;
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -32,8 +36,12 @@ export async function startServer(deps: Deps): Promise<{ server: ServerType; por
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        deps.db.close();
-        resolve();
+        void (options.beforeDatabaseClose?.() ?? Promise.resolve())
+          .catch((error) => log.error({ err: error }, "Error during shutdown"))
+          .finally(() => {
+            deps.db.close();
+            resolve();
+          });
       });
       if ("closeIdleConnections" in server) server.closeIdleConnections();
     });
@@ -64,7 +72,8 @@ async function main() {
   const cli = await deps.cliStatus();
   if (!cli.available) log.warn({ cli }, "Agent CLI not found; execution routes will answer 503 until it is installed");
 
-  const { port, close } = await startServer(deps);
+  const background = await startBackground(deps);
+  const { port, close } = await startServer(deps, { beforeDatabaseClose: () => background.stop() });
   log.info({ host: config.server.host, port }, "cursor-runner initialized successfully");
 
   const shutdown = async (signal: string) => {

@@ -2,6 +2,8 @@ import type { DestinationStream } from "pino";
 import { loadConfig } from "../config";
 import { buildDeps, type Deps } from "../deps";
 import { createLogger } from "../log";
+import { createLocalExecutor } from "../exec/local";
+import { resolveRepository } from "../repos/safe-path";
 import { cliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 
@@ -23,5 +25,13 @@ export async function createNodeDeps(
     db.close();
     throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error });
   }
-  return buildDeps({ config, log, db, cliStatus: cliLookup(config.cursor.cliPath) });
+  return buildDeps({
+    config,
+    log,
+    db,
+    cliStatus: cliLookup(config.cursor.cliPath),
+    executor: createLocalExecutor(),
+    baseEnv: env,
+    workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
+  });
 }

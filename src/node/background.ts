@@ -1,0 +1,25 @@
+import type { Deps } from "../deps";
+
+/**
+ * The work a Node instance does besides answering requests: failing runs a crashed instance left
+ * behind (now and on every heartbeat), heart-beating its own runs, and delivering callbacks.
+ *
+ * @example
+ * const background = await startBackground(deps);
+ * await background.stop(); // on shutdown, after the HTTP server closed
+ */
+export async function startBackground(deps: Deps) {
+  const { runs, callbacks, log } = deps;
+  const recovered = await runs.recoverStale();
+  if (recovered.length > 0) log.warn({ count: recovered.length }, "Failed runs interrupted by a previous stop");
+  const stopMaintenance = runs.startMaintenance();
+  const worker = callbacks.startWorker();
+  return {
+    /** Ends live runs (as interrupted), then lets in-flight callback attempts finish. */
+    async stop() {
+      stopMaintenance();
+      await runs.stopAll();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { Deps } from "../deps";
+import { HttpError } from "../http/errors";
+import { type ExecuteBody, queueTypeFor, requestIdFor, splitCallbackUrl } from "./execute-request";
+import type { RunMode } from "./types";
+import type { StartRun } from "./service";
+
+/**
+ * Turns a validated execute body into a run to start: the agent CLI must be installed (503
+ * otherwise), and the repository must resolve inside REPOSITORIES_PATH (400) and exist (404,
+ * with the original's message).
+ */
+export async function prepareRun(
+  deps: Deps,
+  body: ExecuteBody,
+  mode: RunMode,
+  requestId: string = requestIdFor(body),
+): Promise<StartRun> {
+  const cli = await deps.cliStatus();
+  if (!cli.available) {
+    throw new HttpError(503, `Agent CLI unavailable: ${cli.error ?? `${cli.command} not found`}`, { extra: { requestId } });
+  }
+  const workspace = await deps.workspaces.resolve(body.repository, { allowRoot: true });
+  if (!workspace.exists) {
+    const message = workspace.name
+      ? `Repository not found locally: ${body.repository}. Please ensure the repository exists in the repositories directory.`
+      : `Repositories directory not found: ${workspace.path}`;
+    throw new HttpError(404, message, { extra: { requestId } });
+  }
+  const callback = splitCallbackUrl(body.callbackUrl ?? body.callback_url);
+  return {
+    requestId,
+    agent: "cursor",
+    mode,
+    repository: body.repository ?? null,
+    branch: body.branchName ?? null,
+    cwd: workspace.path,
+    prompt: body.prompt,
+    conversationId: body.conversationId ?? body.conversation_id ?? null,
+    queueType: queueTypeFor(body, requestId),
+    callbackUrl: callback.url,
+    callbackSecret: callback.secret,
+  };
+}

@@ -1,0 +1,270 @@
+import type { AgentAdapter, AgentName } from "../agents/adapter";
+import type { RunEvent, RunEventBody } from "../agents/events";
+import type { Config } from "../config";
+import type { Slots } from "../exec/slots";
+import type { Executor, ProcessHandle } from "../exec/types";
+import { HttpError } from "../http/errors";
+import type { Logger } from "../log";
+import type { RunEventLog } from "./event-log";
+import { createLineSplitter } from "./lines";
+import { decideOutcome } from "./outcome";
+import type { RunStore } from "./store";
+import type { NewRun, RunRecord } from "./types";
+
+/** Called once per run when it settles (conversation recording, callbacks). Errors are logged, never thrown. */
+export interface RunHooks {
+  onStart?(run: RunRecord): Promise<void> | void;
+  onFinish?(run: RunRecord): Promise<void> | void;
+}
+
+export interface RunServiceDeps {
+  config: Config;
+  log: Logger;
+  store: RunStore;
+  events: RunEventLog;
+  slots: Slots;
+  executor: Executor;
+  agent: (name: AgentName) => AgentAdapter;
+  /** Environment handed to agents, before scrubbing the runner's own secrets. */
+  baseEnv: Record<string, string | undefined>;
+  /** Identifies this process as the owner of the runs it executes. */
+  instanceId: string;
+  hooks?: RunHooks;
+}
+
+export type StartRun = Omit<NewRun, "id">;
+
+export interface StartedRun {
+  run: RunRecord;
+  /** Settles with the finished run; never rejects. */
+  done: Promise<RunRecord>;
+}
+
+interface LiveRun {
+  controller: AbortController;
+  /** Set when the runner itself is stopping: the run is reported as interrupted, not cancelled. */
+  shuttingDown?: boolean;
+  handle?: ProcessHandle;
+  done: Promise<RunRecord>;
+}
+
+/** The runner's own secrets never reach an agent's environment. */
+const RUNNER_SECRETS = [
+  "RUNNER_API_TOKENS",
+  "WEBHOOK_SECRET",
+  "DATABASE_AUTH_TOKEN",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "SIDECAR_TOKEN",
+];
+
+/**
+ * Runs agents: writes the run row, waits for a slot (FIFO), spawns the CLI in its own process
+ * group, turns its stdout into events, and settles the run exactly once. Nothing important lives
+ * only in memory: a crashed instance's runs are failed by the next heartbeat sweep.
+ *
+ * @example
+ * const runs = createRunService(deps);
+ * const { run, done } = await runs.start({ requestId, agent: "cursor", mode: "sync", cwd, prompt });
+ * const finished = await done;
+ */
+export function createRunService(deps: RunServiceDeps) {
+  const { config, log, store, events, slots, executor } = deps;
+  const live = new Map<string, LiveRun>();
+
+  const agentEnv = (adapter: AgentAdapter) => {
+    const env: Record<string, string | undefined> = { ...deps.baseEnv };
+    for (const key of RUNNER_SECRETS) delete env[key];
+    return { ...env, ...adapter.env?.() };
+  };
+
+  const callHook = async (name: keyof RunHooks, run: RunRecord) => {
+    try {
+      await deps.hooks?.[name]?.(run);
+    } catch (error) {
+      log.error({ err: error, runId: run.id, hook: name }, "Run hook failed");
+    }
+  };
+
+  /** Records the final state, closes the event log and tells the hooks. */
+  const settle = async (run: RunRecord, finished: RunRecord | null): Promise<RunRecord> => {
+    const final = finished ?? (await store.get(run.id)) ?? run;
+    if (finished) {
+      events.append(run.id, { type: "status", status: final.status, ...(final.error ? { detail: final.error } : {}) });
+    }
+    await events.close(run.id);
+    if (finished) await callHook("onFinish", final);
+    return final;
+  };
+
+  const execute = async (run: RunRecord, controller: AbortController): Promise<RunRecord> => {
+    const adapter = deps.agent(run.agent);
+    const resumeSessionId = run.conversationId ? await store.latestSession(run.conversationId, run.agent) : null;
+    const args = adapter.args({ prompt: run.prompt, ...(resumeSessionId ? { resumeSessionId } : {}) });
+    const handle = executor.run({
+      command: adapter.command,
+      args,
+      cwd: run.cwd,
+      env: agentEnv(adapter),
+      hardTimeoutMs: config.cursor.timeoutMs,
+      idleTimeoutMs: config.cursor.idleTimeoutMs,
+      maxOutputBytes: config.cursor.maxOutputBytes,
+      killGraceMs: config.runs.killGraceMs,
+      signal: controller.signal,
+    });
+    const entry = live.get(run.id);
+    if (entry) entry.handle = handle;
+
+    const parser = adapter.parser();
+    let resultEvent: Extract<RunEventBody, { type: "result" }> | undefined;
+    const assistantText: string[] = [];
+    let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const onEvent = (body: RunEventBody) => {
+      const event = events.append(run.id, body);
+      if (body.type === "session") void store.setSession(run.id, body.sessionId).catch(() => {});
+      if (body.type === "message" && body.role === "assistant") assistantText.push(body.text);
+      if (body.type === "result") {
+        resultEvent = body;
+        if (body.sessionId) void store.setSession(run.id, body.sessionId).catch(() => {});
+        // cursor-agent sometimes never exits after its result: give it a moment, then end it.
+        lingerTimer = setTimeout(() => handle.stop("exited"), config.runs.lingerMs);
+      }
+      return event;
+    };
+    const stdoutLines = createLineSplitter((line) => {
+      for (const body of parser.push(line)) onEvent(body);
+    });
+    const stderrLines = createLineSplitter((line) => {
+      if (line.trim()) onEvent({ type: "stderr", text: line });
+    });
+    handle.onOutput((chunk) => (chunk.stream === "stdout" ? stdoutLines : stderrLines).push(chunk.text));
+
+    const running = await store.markRunning(run.id, { command: args, pid: handle.pid ?? null });
+    if (!running) handle.stop("cancelled", "Run was settled elsewhere before it started");
+    else {
+      events.append(run.id, { type: "status", status: "running" });
+      await callHook("onStart", running);
+    }
+
+    const result = await handle.result;
+    clearTimeout(lingerTimer);
+    stdoutLines.end();
+    stderrLines.end();
+
+    const interrupted = live.get(run.id)?.shuttingDown;
+    const decided = decideOutcome({
+      result,
+      resultEvent,
+      assistantText,
+      setupError: adapter.setupError(result.stderr),
+      textMode: config.cursor.outputFormat === "text",
+    });
+    const outcome = interrupted
+      ? { ...decided, status: "failed" as const, reason: "interrupted", error: "interrupted by shutdown" }
+      : decided;
+    return settle(run, await store.finish(run.id, outcome, events.count(run.id)));
+  };
+
+  const service = {
+    /**
+     * Creates the run and queues it for a slot. Throws 429 at once when the waiting queue is full.
+     */
+    async start(input: StartRun): Promise<StartedRun> {
+      const status = slots.status();
+      if (status.available === 0 && status.waiting >= status.maxQueue) {
+        throw new HttpError(429, `Execution queue is full (${status.maxQueue} runs waiting); retry later`, {
+          headers: { "Retry-After": "5" },
+        });
+      }
+      const run = await store.create({ ...input, id: crypto.randomUUID() }, deps.instanceId);
+      events.open(run.id);
+      events.append(run.id, { type: "status", status: "queued" });
+      const entry: LiveRun = { controller: new AbortController(), done: Promise.resolve(run) };
+      const { controller } = entry;
+      live.set(run.id, entry); // before slots.run: p-queue may start the task synchronously
+      entry.done = slots
+        .run(() => execute(run, controller), { signal: controller.signal })
+        .catch(async (error: unknown) => {
+          // Never started: cancelled (or shut down) while waiting, or an internal failure.
+          const aborted = controller.signal.aborted;
+          if (!aborted) log.error({ err: error, runId: run.id }, "Run failed before completion");
+          const finish = entry.shuttingDown
+            ? { status: "failed" as const, reason: "interrupted", error: "interrupted by shutdown" }
+            : aborted
+              ? { status: "cancelled" as const, reason: "cancelled", error: "Run cancelled before it started" }
+              : { status: "failed" as const, reason: "internal", error: (error as Error).message };
+          const finished = await store.finish(run.id, { ...finish, exitCode: null, output: null, stderr: null }, events.count(run.id));
+          return settle(run, finished);
+        })
+        .finally(() => live.delete(run.id));
+      const done = entry.done;
+      return { run, done };
+    },
+
+    get: (id: string) => store.get(id),
+
+    /** Cancels a queued or running run. Returns the settled run. */
+    async cancel(id: string): Promise<RunRecord> {
+      const entry = live.get(id);
+      if (entry) {
+        entry.controller.abort();
+        entry.handle?.stop("cancelled", "Run cancelled by request");
+        return entry.done;
+      }
+      const run = await store.get(id);
+      if (!run) throw new HttpError(404, "Run not found");
+      // Owned by another (or a dead) instance: settle it here; the owner's own settle then no-ops.
+      const finished = await store.finish(
+        id,
+        { status: "cancelled", reason: "cancelled", exitCode: null, output: null, stderr: null, error: "Run cancelled by request" },
+        run.eventCount,
+      );
+      if (!finished) throw new HttpError(409, `Run already finished (${run.status})`);
+      await callHook("onFinish", finished);
+      return finished;
+    },
+
+    /** Live events of a run on this instance (undefined when not live here). */
+    subscribe: events.subscribe,
+    readEvents: events.read,
+
+    /** Fails runs whose owner stopped heart-beating (a crash), then tells the hooks. */
+    async recoverStale(message = "interrupted by restart"): Promise<RunRecord[]> {
+      const stale = await store.failStale(new Date(Date.now() - config.runs.staleAfterMs), message);
+      for (const run of stale) {
+        log.warn({ runId: run.id, requestId: run.requestId }, "Run failed: its runner stopped (interrupted by restart)");
+        await callHook("onFinish", run);
+      }
+      return stale;
+    },
+
+    /** Heart-beats this instance's runs and sweeps stale ones until stopped. */
+    startMaintenance(): () => void {
+      const timer = setInterval(() => {
+        void store
+          .heartbeat([...live.keys()])
+          .then(() => service.recoverStale())
+          .catch((error) => log.error({ err: error }, "Run maintenance failed"));
+      }, config.runs.heartbeatMs);
+      timer.unref?.();
+      return () => clearInterval(timer);
+    },
+
+    /** Cancels every live run (used on shutdown) and waits for them to settle. */
+    async stopAll(): Promise<void> {
+      const pending = [...live.values()].map((entry) => {
+        entry.shuttingDown = true;
+        entry.controller.abort();
+        entry.handle?.stop("cancelled", "interrupted by shutdown");
+        return entry.done;
+      });
+      await Promise.allSettled(pending);
+    },
+
+    liveCount: () => live.size,
+  };
+  return service;
+}
+
+export type RunService = ReturnType<typeof createRunService>;
+export type { RunEvent };

@@ -1,0 +1,141 @@
+import type { Client, Row } from "@libsql/client";
+import type { AgentName } from "../agents/adapter";
+import type { NewRun, RunFinish, RunMode, RunRecord, RunStatus } from "./types";
+
+const str = (value: unknown) => (value == null ? null : String(value));
+const num = (value: unknown) => (value == null ? null : Number(value));
+
+export const toRun = (row: Row | Record<string, unknown>): RunRecord => ({
+  id: String(row.id),
+  requestId: String(row.request_id),
+  agent: String(row.agent) as AgentName,
+  mode: String(row.mode) as RunMode,
+  repository: str(row.repository),
+  branch: str(row.branch),
+  cwd: String(row.cwd),
+  prompt: String(row.prompt),
+  status: String(row.status) as RunStatus,
+  reason: str(row.reason),
+  exitCode: num(row.exit_code),
+  output: str(row.output),
+  stderr: str(row.stderr),
+  error: str(row.error),
+  sessionId: str(row.session_id),
+  conversationId: str(row.conversation_id),
+  queueType: str(row.queue_type),
+  callbackUrl: str(row.callback_url),
+  callbackSecret: str(row.callback_secret),
+  command: row.command == null ? null : (JSON.parse(String(row.command)) as string[]),
+  pid: num(row.pid),
+  eventCount: Number(row.event_count ?? 0),
+  createdAt: String(row.created_at),
+  startedAt: str(row.started_at),
+  finishedAt: str(row.finished_at),
+  updatedAt: String(row.updated_at),
+});
+
+/**
+ * The `runs` table. Every state change is one UPDATE guarded by the expected current status, so
+ * a run is settled exactly once even when a crash-recovery sweep on another instance races it.
+ */
+export function createRunStore(db: Client, clock: () => Date = () => new Date()) {
+  const now = () => clock().toISOString();
+  const one = async (sql: string, args: (string | number | null)[]) => {
+    const result = await db.execute({ sql, args });
+    const row = result.rows[0];
+    return row ? toRun(row) : null;
+  };
+
+  return {
+    async create(run: NewRun, owner: string): Promise<RunRecord> {
+      const ts = now();
+      const created = await one(
+        `INSERT INTO runs (id, request_id, agent, mode, repository, branch, cwd, prompt, status, conversation_id,
+           queue_type, callback_url, callback_secret, owner, heartbeat_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [
+          run.id,
+          run.requestId,
+          run.agent,
+          run.mode,
+          run.repository ?? null,
+          run.branch ?? null,
+          run.cwd,
+          run.prompt,
+          run.conversationId ?? null,
+          run.queueType ?? null,
+          run.callbackUrl ?? null,
+          run.callbackSecret ?? null,
+          owner,
+          ts,
+          ts,
+          ts,
+        ],
+      );
+      return created as RunRecord;
+    },
+
+    get: (id: string) => one("SELECT * FROM runs WHERE id = ?", [id]),
+
+    /** queued → running; null when the run is no longer queued (cancelled or recovered meanwhile). */
+    markRunning: (id: string, fields: { command: string[]; pid: number | null }) => {
+      const ts = now();
+      return one(
+        `UPDATE runs SET status = 'running', command = ?, pid = ?, started_at = ?, heartbeat_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'queued' RETURNING *`,
+        [JSON.stringify(fields.command), fields.pid, ts, ts, ts, id],
+      );
+    },
+
+    setSession: async (id: string, sessionId: string) => {
+      await db.execute({ sql: "UPDATE runs SET session_id = ?, updated_at = ? WHERE id = ?", args: [sessionId, now(), id] });
+    },
+
+    /** Settles a live run once; null when it was already finished (e.g. by a recovery sweep). */
+    finish: (id: string, result: RunFinish, eventCount: number) => {
+      const ts = now();
+      return one(
+        `UPDATE runs SET status = ?, reason = ?, exit_code = ?, output = ?, stderr = ?, error = ?, event_count = ?,
+           finished_at = ?, updated_at = ?
+         WHERE id = ? AND status IN ('queued', 'running') RETURNING *`,
+        [result.status, result.reason, result.exitCode, result.output, result.stderr, result.error, eventCount, ts, ts, id],
+      );
+    },
+
+    /** Marks this instance's live runs as still owned, so no other instance's sweep takes them. */
+    heartbeat: async (ids: string[]) => {
+      if (ids.length === 0) return;
+      const ts = now();
+      await db.execute({
+        sql: `UPDATE runs SET heartbeat_at = ? WHERE id IN (${ids.map(() => "?").join(",")}) AND status IN ('queued','running')`,
+        args: [ts, ...ids],
+      });
+    },
+
+    /**
+     * Fails every live run whose owner stopped heart-beating before `staleBefore` (a crashed or
+     * killed instance) in one atomic UPDATE; returns the runs this call settled.
+     */
+    failStale: async (staleBefore: Date, message: string): Promise<RunRecord[]> => {
+      const ts = now();
+      const result = await db.execute({
+        sql: `UPDATE runs SET status = 'failed', reason = 'interrupted', error = ?, finished_at = ?, updated_at = ?
+              WHERE status IN ('queued', 'running') AND heartbeat_at < ? RETURNING *`,
+        args: [message, ts, ts, staleBefore.toISOString()],
+      });
+      return result.rows.map((row) => toRun(row));
+    },
+
+    /** The agent session of the latest run in a conversation, to resume it. */
+    latestSession: async (conversationId: string, agent: AgentName): Promise<string | null> => {
+      const result = await db.execute({
+        sql: `SELECT session_id FROM runs WHERE conversation_id = ? AND agent = ? AND session_id IS NOT NULL
+              ORDER BY created_at DESC LIMIT 1`,
+        args: [conversationId, agent],
+      });
+      return str(result.rows[0]?.session_id);
+    },
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;
