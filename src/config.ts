@@ -285,7 +285,12 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
       allowedHosts: e.CALLBACK_ALLOWED_HOSTS,
       elevenLabsEnabled: e.ELEVENLABS_AGENT_ENABLED,
       /** Outbox delivery: 6 attempts, waits doubling from 20 s (about 10 minutes in all). */
-      retry: { maxAttempts: e.CALLBACK_MAX_ATTEMPTS, baseDelayMs: e.CALLBACK_RETRY_BASE_MS, factor: 2, maxDelayMs: e.CALLBACK_RETRY_MAX_MS },
+      retry: {
+        maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+        baseDelayMs: e.CALLBACK_RETRY_BASE_MS,
+        factor: 2,
+        maxDelayMs: e.CALLBACK_RETRY_MAX_MS,
+      },
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
       pollMs: e.CALLBACK_POLL_MS,
     },

@@ -11,6 +11,8 @@ import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
 import { createRunService, type RunService } from "./runs/service";
 import { createRunStore } from "./runs/store";
+import type { RepoServices } from "./repos/types";
+import { unavailableRepos } from "./repos/unavailable";
 
 /** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
 export interface ResolvedWorkspace {
@@ -43,6 +45,8 @@ export interface Deps {
   /** Looks the agent CLI up (live, so installing it later needs no restart). */
   cliStatus: () => Promise<CliStatus>;
   workspaces: Workspaces;
+  /** File trees, git, workspace trust, terminal, target app (Node; 501 elsewhere). */
+  repos: RepoServices;
   runs: RunService;
   /** Identifies this process among instances sharing the database. */
   instanceId: string;
@@ -56,6 +60,7 @@ export interface DepsInput {
   db: Client;
   cliStatus: () => Promise<CliStatus>;
   workspaces: Workspaces;
+  repos?: RepoServices;
   executor: Executor;
   /** Environment agents inherit (the runner's own secrets are removed before use). */
   baseEnv: Record<string, string | undefined>;
@@ -94,6 +99,7 @@ export function buildDeps(input: DepsInput): Deps {
     slots,
     cliStatus: input.cliStatus,
     workspaces: input.workspaces,
+    repos: input.repos ?? unavailableRepos(),
     runs,
     instanceId,
     callbacks,

@@ -81,6 +81,6 @@ export function createCallbacks({
   };
 }
 
-export { CallbackUrlError } from "./urls";
 export type { AttemptRecord, ClaimedDelivery, Delivery, DeliveryStatus, EnqueueInput } from "./types";
+export { CallbackUrlError } from "./urls";
 export type { CallbackWorker } from "./worker";

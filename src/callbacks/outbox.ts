@@ -100,7 +100,18 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
         sql: `INSERT INTO callback_deliveries
                 (id, run_id, request_id, url, secret, payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
               VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) RETURNING *`,
-        args: [newId(), input.runId ?? null, input.requestId ?? null, url, secret ?? null, payload, retry.maxAttempts, at, at, at],
+        args: [
+          newId(),
+          input.runId ?? null,
+          input.requestId ?? null,
+          url,
+          secret ?? null,
+          payload,
+          retry.maxAttempts,
+          at,
+          at,
+          at,
+        ],
       });
       return toDelivery(result.rows[0] as Row);
     },
@@ -110,7 +121,15 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
      * candidates; the outer WHERE re-checks the lease inside the same write, so two instances racing
      * for one row cannot both get it.
      */
-    async claimDue({ instanceId, limit, leaseMs }: { instanceId: string; limit: number; leaseMs: number }): Promise<ClaimedDelivery[]> {
+    async claimDue({
+      instanceId,
+      limit,
+      leaseMs,
+    }: {
+      instanceId: string;
+      limit: number;
+      leaseMs: number;
+    }): Promise<ClaimedDelivery[]> {
       if (limit <= 0) return [];
       const at = iso();
       const free = "status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)";

@@ -63,7 +63,8 @@ export async function verify(
   }
   if (timestamp === undefined) return { valid: false, reason: "signature header has no timestamp" };
   if (signatures.length === 0) return { valid: false, reason: "signature header has no v1 signature" };
-  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { valid: false, reason: "signature timestamp outside tolerance" };
+  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds)
+    return { valid: false, reason: "signature timestamp outside tolerance" };
   const expected = await hmacHex(secret, `${timestamp}.${rawBody}`);
   return signatures.some((candidate) => constantTimeEqual(candidate, expected))
     ? { valid: true, timestamp }

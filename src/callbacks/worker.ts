@@ -67,7 +67,10 @@ export function startCallbackWorker(options: CallbackWorkerOptions): CallbackWor
       const settled = await outbox.finishAttempt(claimed, outcome, instanceId);
       if (!settled) log.warn({ deliveryId: claimed.id, instanceId }, "Callback lease expired before its attempt was recorded");
     } catch (err) {
-      log.error({ deliveryId: claimed.id, err }, "Could not record a callback attempt; it will be retried when its lease expires");
+      log.error(
+        { deliveryId: claimed.id, err },
+        "Could not record a callback attempt; it will be retried when its lease expires",
+      );
     }
   };
 

@@ -20,7 +20,11 @@ export const AGENT_CONVERSATION_INDEX = "agent:conversations:index";
 
 /** §7.2: `default` (and any unknown queue) uses the bare key. */
 export const pointerKey = (queue: QueueType) =>
-  queue === "telegram" ? "cursor:telegram:last_conversation_id" : queue === "api" ? "cursor:api:last_conversation_id" : "cursor:last_conversation_id";
+  queue === "telegram"
+    ? "cursor:telegram:last_conversation_id"
+    : queue === "api"
+      ? "cursor:api:last_conversation_id"
+      : "cursor:last_conversation_id";
 
 export const POINTER_KEYS = [pointerKey("default"), pointerKey("telegram"), pointerKey("api")];
 

@@ -73,7 +73,10 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
 
   const feed = createPollingFeed<number>(
     {
-      head: () => run(async () => Number((await db.execute("SELECT COALESCE(MAX(seq), 0) AS seq FROM conversation_changes")).rows[0]?.seq ?? 0)),
+      head: () =>
+        run(async () =>
+          Number((await db.execute("SELECT COALESCE(MAX(seq), 0) AS seq FROM conversation_changes")).rows[0]?.seq ?? 0),
+        ),
       after: (cursor) =>
         run(async () => {
           const result = await db.execute({

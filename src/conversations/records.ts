@@ -1,11 +1,4 @@
-import type {
-  AgentConversation,
-  AgentListOptions,
-  ChangeKind,
-  Conversation,
-  ConversationChange,
-  PageOptions,
-} from "./types";
+import type { AgentConversation, AgentListOptions, ChangeKind, Conversation, ConversationChange, PageOptions } from "./types";
 
 /**
  * Record helpers shared by every backend: tolerant JSON decoding (records may have been written by

@@ -108,7 +108,12 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
   const queueChange = (multi: Multi, change: ConversationChange) => {
     const data = JSON.stringify(change);
     multi.publish(CHANGE_CHANNEL, data);
-    multi.xAdd(CHANGE_STREAM, "*", { data }, { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: CHANGE_STREAM_MAX } });
+    multi.xAdd(
+      CHANGE_STREAM,
+      "*",
+      { data },
+      { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: CHANGE_STREAM_MAX } },
+    );
   };
 
   /** MGET in chunks (node-redis pipelines them into one write); missing ids come back as null. */

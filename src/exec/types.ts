@@ -61,4 +61,9 @@ export interface ProcessHandle {
 
 export interface Executor {
   run(spec: ProcessSpec): ProcessHandle;
+  /**
+   * Ends what is left of a run whose runner died (its process group, identified by the run id in
+   * the processes' environment). Optional: executors that cannot see the processes omit it.
+   */
+  reapOrphan?(pid: number, runId: string): Promise<boolean>;
 }

@@ -1,9 +1,11 @@
 import type { DestinationStream } from "pino";
 import { loadConfig } from "../config";
 import { buildDeps, type Deps } from "../deps";
-import { createLogger } from "../log";
 import { createLocalExecutor } from "../exec/local";
+import { reapOrphanedRun } from "../exec/local-orphans";
+import { createLogger } from "../log";
 import { resolveRepository } from "../repos/safe-path";
+import { createRepoServices } from "../repos/services";
 import { cliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 
@@ -30,8 +32,9 @@ export async function createNodeDeps(
     log,
     db,
     cliStatus: cliLookup(config.cursor.cliPath),
-    executor: createLocalExecutor(),
+    executor: { ...createLocalExecutor(), reapOrphan: reapOrphanedRun },
     baseEnv: env,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
+    repos: createRepoServices({ config, db, log }),
   });
 }

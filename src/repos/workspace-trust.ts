@@ -1,6 +1,8 @@
 // Node-only: writes trust files into a workspace on disk.
+import fs from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import git from "isomorphic-git";
 import type { Logger } from "../log";
 
 /** The files §10.5 manages, relative to the workspace. */
@@ -38,6 +40,8 @@ const CLI_ALLOW = [
 export interface TrustResult {
   /** Files created or changed. */
   written: string[];
+  /** Files the repository tracks: left untouched, as editing them would end up in the user's commits. */
+  skipped: string[];
   /** Whether .git/info/exclude now lists the trust files. */
   excluded: boolean;
   /** Problems met (never thrown: a run must not fail over trust files). */
@@ -46,19 +50,25 @@ export interface TrustResult {
 
 /**
  * Writes §10.5's workspace-trust settings into `dir` before a run and lists them in
- * .git/info/exclude, so `git add -A` (ours or the agent's) never commits them. Never throws.
+ * .git/info/exclude, so `git add -A` (ours or the agent's) never commits them. A trust file the
+ * repository already tracks is left alone (exclude cannot hide edits to it). Never throws.
  *
  * @example
  * await ensureWorkspaceTrust(repo.path, { log });
  */
 export async function ensureWorkspaceTrust(dir: string, options: { log?: Logger } = {}): Promise<TrustResult> {
-  const result: TrustResult = { written: [], excluded: false, errors: [] };
+  const result: TrustResult = { written: [], skipped: [], excluded: false, errors: [] };
+  const tracked = await trackedFiles(dir);
   const steps: [string, () => Promise<boolean>][] = [
     [".vscode/settings.json", () => mergeJson(join(dir, ".vscode/settings.json"), (json) => Object.assign(json, VSCODE_TRUST))],
     [".cursor/settings.json", () => createIfAbsent(join(dir, ".cursor/settings.json"), CURSOR_TRUST)],
     [".cursor/cli.json", () => mergeJson(join(dir, ".cursor/cli.json"), ensureCliPermissions)],
   ];
   for (const [file, step] of steps) {
+    if (tracked.has(file)) {
+      result.skipped.push(file);
+      continue;
+    }
     try {
       if (await step()) result.written.push(file);
     } catch (error) {
@@ -135,6 +145,15 @@ async function gitDirOf(dir: string): Promise<string | undefined> {
     return pointer?.[1] ? resolve(dir, pointer[1].trim()) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+async function trackedFiles(dir: string): Promise<Set<string>> {
+  if (!(await gitDirOf(dir))) return new Set();
+  try {
+    return new Set(await git.listFiles({ fs, dir }));
+  } catch {
+    return new Set();
   }
 }
 

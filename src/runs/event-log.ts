@@ -102,7 +102,11 @@ export function createRunEventLog(options: {
       if (log.stored >= options.maxEvents && !ALWAYS_KEPT.has(body.type)) {
         if (log.truncated) return null;
         log.truncated = true;
-        body = { type: "status", status: "events_truncated", detail: `More than ${options.maxEvents} events; later ones are not kept` };
+        body = {
+          type: "status",
+          status: "events_truncated",
+          detail: `More than ${options.maxEvents} events; later ones are not kept`,
+        };
       }
       const event = { ...clip(body, options.maxTextChars), seq: ++log.seq, ts: new Date().toISOString() } as RunEvent;
       log.stored++;

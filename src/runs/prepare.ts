@@ -1,8 +1,8 @@
 import type { Deps } from "../deps";
 import { HttpError } from "../http/errors";
 import { type ExecuteBody, queueTypeFor, requestIdFor, splitCallbackUrl } from "./execute-request";
-import type { RunMode } from "./types";
 import type { StartRun } from "./service";
+import type { RunMode } from "./types";
 
 /**
  * Turns a validated execute body into a run to start: the agent CLI must be installed (503

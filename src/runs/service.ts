@@ -104,7 +104,7 @@ export function createRunService(deps: RunServiceDeps) {
       command: adapter.command,
       args,
       cwd: run.cwd,
-      env: agentEnv(adapter),
+      env: { ...agentEnv(adapter), CURSOR_RUNNER_RUN_ID: run.id },
       hardTimeoutMs: config.cursor.timeoutMs,
       idleTimeoutMs: config.cursor.idleTimeoutMs,
       maxOutputBytes: config.cursor.maxOutputBytes,
@@ -193,7 +193,11 @@ export function createRunService(deps: RunServiceDeps) {
             : aborted
               ? { status: "cancelled" as const, reason: "cancelled", error: "Run cancelled before it started" }
               : { status: "failed" as const, reason: "internal", error: (error as Error).message };
-          const finished = await store.finish(run.id, { ...finish, exitCode: null, output: null, stderr: null }, events.count(run.id));
+          const finished = await store.finish(
+            run.id,
+            { ...finish, exitCode: null, output: null, stderr: null },
+            events.count(run.id),
+          );
           return settle(run, finished);
         })
         .finally(() => live.delete(run.id));
@@ -216,7 +220,14 @@ export function createRunService(deps: RunServiceDeps) {
       // Owned by another (or a dead) instance: settle it here; the owner's own settle then no-ops.
       const finished = await store.finish(
         id,
-        { status: "cancelled", reason: "cancelled", exitCode: null, output: null, stderr: null, error: "Run cancelled by request" },
+        {
+          status: "cancelled",
+          reason: "cancelled",
+          exitCode: null,
+          output: null,
+          stderr: null,
+          error: "Run cancelled by request",
+        },
         run.eventCount,
       );
       if (!finished) throw new HttpError(409, `Run already finished (${run.status})`);
@@ -233,6 +244,11 @@ export function createRunService(deps: RunServiceDeps) {
       const stale = await store.failStale(new Date(Date.now() - config.runs.staleAfterMs), message);
       for (const run of stale) {
         log.warn({ runId: run.id, requestId: run.requestId }, "Run failed: its runner stopped (interrupted by restart)");
+        // The dead runner's agent may still be running in its own process group: end it.
+        if (run.pid && executor.reapOrphan) {
+          const reaped = await executor.reapOrphan(run.pid, run.id).catch(() => false);
+          if (reaped) log.warn({ runId: run.id, pid: run.pid }, "Ended the agent processes of an interrupted run");
+        }
         await callHook("onFinish", run);
       }
       return stale;

@@ -66,7 +66,9 @@ describe("callback delivery", () => {
     // Every attempt is signed over the same raw body and names the same delivery.
     for (const request of rx.received) {
       expect(request.headers["x-runner-delivery"]).toBe(queued.id);
-      expect(await verify(secret, request.headers["x-runner-signature"] as string, request.body, 300)).toMatchObject({ valid: true });
+      expect(await verify(secret, request.headers["x-runner-signature"] as string, request.body, 300)).toMatchObject({
+        valid: true,
+      });
     }
 
     const attempts = await node.callbacks.outbox.listAttempts(queued.id);
@@ -85,7 +87,12 @@ describe("callback delivery", () => {
     const queued = await node.callbacks.enqueue({ runId: "run-2", url: rx.url, payload: { success: false } });
 
     const delivery = await waitFor("failure", settled(node, queued.id));
-    expect(delivery).toMatchObject({ status: "failed", attempts: 3, maxAttempts: 3, lastError: "Webhook returned 503: down for maintenance" });
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      maxAttempts: 3,
+      lastError: "Webhook returned 503: down for maintenance",
+    });
     expect(rx.received).toHaveLength(3);
     expect(await node.callbacks.outbox.listAttempts(queued.id)).toHaveLength(3);
   });
@@ -158,7 +165,11 @@ describe("callback delivery", () => {
       const rx = await receiver();
       const node = await instance({ WEBHOOK_SECRET: "env-secret" });
       worker(node);
-      const queued = await node.callbacks.enqueue({ runId: "run-s", url: `${rx.url}/cb?secret=test-secret&keep=1`, payload: { ok: true } });
+      const queued = await node.callbacks.enqueue({
+        runId: "run-s",
+        url: `${rx.url}/cb?secret=test-secret&keep=1`,
+        payload: { ok: true },
+      });
       expect(queued.url).toBe(`${rx.url}/cb?keep=1`);
       expect(queued.hasSecret).toBe(true);
       expect(JSON.stringify(queued)).not.toContain("test-secret");
@@ -183,7 +194,10 @@ describe("callback delivery", () => {
     it("skips an ElevenLabs agent URL while the feature is off, without sending or leaking the secret", async () => {
       const node = await instance();
       worker(node);
-      const queued = await node.callbacks.enqueue({ url: "https://elevenlabs-agent.invalid/callback?secret=el-secret", payload: {} });
+      const queued = await node.callbacks.enqueue({
+        url: "https://elevenlabs-agent.invalid/callback?secret=el-secret",
+        payload: {},
+      });
       const delivery = await waitFor("skip", settled(node, queued.id));
       expect(delivery).toMatchObject({ status: "skipped", attempts: 0, lastError: ELEVENLABS_SKIP_MESSAGE });
       expect(await node.callbacks.outbox.listAttempts(queued.id)).toEqual([]);
@@ -247,7 +261,8 @@ describe("callback delivery", () => {
       const a = await instance();
       const b = await instance();
       const ids: string[] = [];
-      for (let i = 0; i < 40; i++) ids.push((await a.callbacks.outbox.enqueue({ url: "http://127.0.0.1:9/x", payload: { i } })).id);
+      for (let i = 0; i < 40; i++)
+        ids.push((await a.callbacks.outbox.enqueue({ url: "http://127.0.0.1:9/x", payload: { i } })).id);
       const claims = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           (i % 2 ? a : b).callbacks.outbox.claimDue({ instanceId: `claimer-${i}`, limit: 3, leaseMs: 60_000 }),
@@ -265,7 +280,8 @@ describe("callback delivery", () => {
       const a = await instance();
       const b = await instance();
       const ids: string[] = [];
-      for (let i = 0; i < 30; i++) ids.push((await a.callbacks.outbox.enqueue({ runId: "run-many", url: rx.url, payload: { i } })).id);
+      for (let i = 0; i < 30; i++)
+        ids.push((await a.callbacks.outbox.enqueue({ runId: "run-many", url: rx.url, payload: { i } })).id);
       worker(a);
       worker(b);
 

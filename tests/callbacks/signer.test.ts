@@ -29,10 +29,16 @@ describe("signer", () => {
 
   it("refuses a stale timestamp and a malformed or missing header", async () => {
     const header = await sign(secret, t, body);
-    expect(await verify(secret, header, body, 300, t + 301)).toEqual({ valid: false, reason: "signature timestamp outside tolerance" });
+    expect(await verify(secret, header, body, 300, t + 301)).toEqual({
+      valid: false,
+      reason: "signature timestamp outside tolerance",
+    });
     expect(await verify(secret, undefined, body)).toEqual({ valid: false, reason: "missing signature header" });
     expect(await verify(secret, "v1=abc", body)).toMatchObject({ valid: false, reason: "signature header has no timestamp" });
-    expect(await verify(secret, `t=${t}`, body, 300, t)).toMatchObject({ valid: false, reason: "signature header has no v1 signature" });
+    expect(await verify(secret, `t=${t}`, body, 300, t)).toMatchObject({
+      valid: false,
+      reason: "signature header has no v1 signature",
+    });
   });
 
   it("accepts any of several v1 values (secret rotation)", async () => {

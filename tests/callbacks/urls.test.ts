@@ -4,7 +4,10 @@ import { CallbackUrlError, isElevenLabsCallbackUrl, isHostAllowed, splitSecret }
 
 describe("splitSecret", () => {
   it("takes the secret out of the URL and keeps everything else", () => {
-    expect(splitSecret("https://app.test/cb?a=1&secret=s3cr3t&b=2")).toEqual({ url: "https://app.test/cb?a=1&b=2", secret: "s3cr3t" });
+    expect(splitSecret("https://app.test/cb?a=1&secret=s3cr3t&b=2")).toEqual({
+      url: "https://app.test/cb?a=1&b=2",
+      secret: "s3cr3t",
+    });
     expect(splitSecret("http://app.test/cb?secret=x")).toEqual({ url: "http://app.test/cb", secret: "x" });
     expect(splitSecret("http://app.test/cb")).toEqual({ url: "http://app.test/cb", secret: undefined });
   });

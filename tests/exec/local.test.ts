@@ -258,7 +258,8 @@ describe("local executor: no process outlives its run", () => {
       prompt: "GRANDCHILD\nSLEEP 60000",
       reason: "cancelled",
       act: async (handle, controller) => {
-        await outputSeen(handle, "sleep 1000 &");
+        // The completed tool call is printed after grandchild.pid is written.
+        await outputSeen(handle, '"type":"tool_call","subtype":"completed"');
         controller.abort();
       },
     },

@@ -50,16 +50,27 @@ export default defineEndpoint(
     try {
       prepared = await prepareRun(deps, body, "async", requestId);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500 && error.status !== 503) throw error;
+      if (!(error instanceof HttpError) || (error.status >= 500 && error.status !== 503)) throw error;
       const url = body.callbackUrl ?? body.callback_url;
       if (url) {
-        const payload = { success: false, requestId, repository: body.repository ?? undefined, error: error.message, exitCode: 1, duration: "0ms", timestamp };
+        const payload = {
+          success: false,
+          requestId,
+          repository: body.repository ?? undefined,
+          error: error.message,
+          exitCode: 1,
+          duration: "0ms",
+          timestamp,
+        };
         await deps.callbacks.enqueue({ requestId, url, payload });
       }
       deps.log.warn({ requestId, error: error.message }, "Async request could not start");
       return c.json({ success: true, message: ASYNC_ACK, requestId, timestamp } as const, 200);
     }
     const { run } = await deps.runs.start(prepared);
-    return c.json({ success: true, message: ASYNC_ACK, requestId, runId: run.id, eventsUrl: eventsUrl(run.id), timestamp } as const, 200);
+    return c.json(
+      { success: true, message: ASYNC_ACK, requestId, runId: run.id, eventsUrl: eventsUrl(run.id), timestamp } as const,
+      200,
+    );
   },
 );

@@ -24,13 +24,18 @@ export default defineEndpoint(
     summary: "Follow a run's events (SSE)",
     request: {
       params: RunIdParams,
-      query: z.object({ lastEventId: z.string().regex(/^\d+$/, { error: "lastEventId must be a non-negative integer" }).optional() }),
+      query: z.object({
+        lastEventId: z.string().regex(/^\d+$/, { error: "lastEventId must be a non-negative integer" }).optional(),
+      }),
       headers: z.object({
         "last-event-id": z.string().regex(/^\d+$/, { error: "Last-Event-ID must be a non-negative integer" }).optional(),
       }),
     },
     responses: {
-      200: { description: "An event stream (id = event seq, event = event type, data = the event as JSON)", content: { "text/event-stream": { schema: z.string() } } },
+      200: {
+        description: "An event stream (id = event seq, event = event type, data = the event as JSON)",
+        content: { "text/event-stream": { schema: z.string() } },
+      },
       404: errorResponse("Run not found"),
       ...commonErrors,
     },

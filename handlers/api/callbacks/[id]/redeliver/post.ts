@@ -17,7 +17,13 @@ export default defineEndpoint(
     tags: ["callbacks"],
     summary: "Send a callback again",
     request: {
-      params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }) }),
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(200)
+          .openapi({ param: { name: "id", in: "path" } }),
+      }),
     },
     responses: {
       200: jsonResponse(RedeliveredSchema, "The delivery, pending again"),

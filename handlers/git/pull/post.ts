@@ -1,0 +1,28 @@
+import { createRoute } from "@hono/zod-openapi";
+import { defineEndpoint } from "../../../src/http/endpoint";
+import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/schemas";
+import { SyncBodySchema, SyncResultSchema } from "../schemas";
+
+/** POST /git/pull — fetches origin and merges into the checked-out branch. */
+export default defineEndpoint(
+  createRoute({
+    method: "post",
+    path: "/git/pull",
+    tags: ["git"],
+    summary: "Pull a repository",
+    request: { body: { content: { "application/json": { schema: SyncBodySchema } }, required: true } },
+    responses: {
+      200: jsonResponse(SyncResultSchema, "Branch and HEAD after the pull"),
+      400: errorResponse("Invalid repository or branch name, or no origin remote"),
+      401: errorResponse("The remote needs credentials, or rejected them (git_credentials / GITHUB_TOKEN)"),
+      404: errorResponse("Repository not found"),
+      409: errorResponse("Diverged branches or a rejected push"),
+      502: errorResponse("The remote could not be reached"),
+      504: errorResponse("GIT_COMMAND_TIMEOUT elapsed"),
+    },
+  }),
+  async (c) => {
+    const result = await c.var.deps.repos.git.pull(c.req.valid("json"));
+    return c.json({ success: true as const, ...result }, 200);
+  },
+);
