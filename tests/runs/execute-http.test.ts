@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../../src/callbacks/signer";
 import { isProcessAlive } from "../../src/exec/proc";
 import { startReceiver } from "../support/receiver";
-import { FAKE_AGENT, postJson, type ServerProcess, startServerProcess, waitFor } from "../support/server-process";
+import { FAKE_AGENT, postJson, readPidFile, type ServerProcess, startServerProcess, waitFor } from "../support/server-process";
 import { readSse } from "../support/sse";
 
 const SECRET = "whsec-test";
@@ -101,9 +101,9 @@ describe("execution through the real HTTP server", () => {
     expect(missing.body.error).toBe(
       "Repository not found locally: nope. Please ensure the repository exists in the repositories directory.",
     );
-    const escape = await postJson(`${server.url}/cursor/execute`, { prompt: "x", repository: "../../etc" });
-    expect(escape.status).toBe(400);
-    expect(escape.body.error).toBe("Invalid repository name");
+    const traversal = await postJson(`${server.url}/cursor/execute`, { prompt: "x", repository: "../../etc" });
+    expect(traversal.status).toBe(400);
+    expect(traversal.body.error).toBe("Invalid repository name");
   });
 
   it("requires the webhook secret on the async route (header or ?secret=)", async () => {
@@ -218,9 +218,7 @@ describe("execution through the real HTTP server", () => {
       { prompt: "GRANDCHILD\nSLEEP 60000", repository: "demo" },
       { "X-Webhook-Secret": SECRET },
     );
-    const grandchild = await waitFor(
-      () => existsSync(join(repo, "grandchild.pid")) && Number(readFileSync(join(repo, "grandchild.pid"), "utf8")),
-    );
+    const grandchild = await readPidFile(join(repo, "grandchild.pid"));
     rmSync(join(repo, "grandchild.pid"));
     const cancelled = await (await fetch(`${server.url}/runs/${ack.body.runId}/cancel`, { method: "POST" })).json();
     expect(cancelled).toMatchObject({ status: "cancelled", reason: "cancelled" });

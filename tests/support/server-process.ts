@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -96,4 +97,9 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Waits for a pid file (the fake agent's grandchild.pid) and returns the pid in it. */
+export async function readPidFile(path: string): Promise<number> {
+  return Number(await waitFor(() => existsSync(path) && readFileSync(path, "utf8").trim()));
 }
