@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { waitFor } from "./wait";
+
+export { waitFor };
+
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -83,20 +87,6 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     body: JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
-}
-
-/** Polls `check` until it returns a truthy value (bounded). */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  { timeoutMs = 15_000, intervalMs = 25 } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Exclude<T, false | null | undefined | 0 | "">;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Waits for a pid file (the fake agent's grandchild.pid) and returns the pid in it. */
