@@ -13,6 +13,11 @@ export async function openDatabase(
   options: { url: string; authToken?: string | undefined },
 ): Promise<Client> {
   const client = createClient({ url: options.url, authToken: options.authToken, timeout: 5000 });
-  if (options.url.startsWith("file:")) await client.execute("PRAGMA journal_mode = WAL");
+  if (options.url.startsWith("file:")) {
+    await client.execute("PRAGMA journal_mode = WAL");
+    // In WAL mode NORMAL is crash-safe for the application (a power loss may drop the last
+    // commits, never corrupt); FULL costs an fsync per write, ~50x slower here.
+    await client.execute("PRAGMA synchronous = NORMAL");
+  }
   return client;
 }
