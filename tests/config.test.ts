@@ -153,7 +153,11 @@ describe("paths (§10.1)", () => {
 
 describe("database", () => {
   it("DATABASE_URL wins over SHARED_DB_PATH", () => {
-    const config = load({ DATABASE_URL: "libsql://db.example.com", SHARED_DB_PATH: "/shared/db.sqlite3", DATABASE_AUTH_TOKEN: "t" });
+    const config = load({
+      DATABASE_URL: "libsql://db.example.com",
+      SHARED_DB_PATH: "/shared/db.sqlite3",
+      DATABASE_AUTH_TOKEN: "t",
+    });
     expect(config.database).toEqual({ url: "libsql://db.example.com", authToken: "t" });
   });
 

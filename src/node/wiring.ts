@@ -1,4 +1,4 @@
-import type { DestinationStream } from "pino";
+import { type DestinationStream, pino } from "pino";
 import { loadConfig } from "../config";
 import { buildDeps, type Deps } from "../deps";
 import { createLocalExecutor } from "../exec/local";
@@ -18,7 +18,10 @@ export async function createNodeDeps(
   options: { cwd: string; logDestination?: DestinationStream },
 ): Promise<Deps> {
   const config = loadConfig(env, { cwd: options.cwd });
-  const log = createLogger({ level: config.logLevel, destination: options.logDestination });
+  // stdout is written synchronously: pino's default async stdout can reorder or drop the last
+  // lines when the process exits right after logging them (as it does after a shutdown).
+  const destination = options.logDestination ?? pino.destination({ dest: 1, sync: true });
+  const log = createLogger({ level: config.logLevel, destination });
   const db = await openNodeDatabase(config.database);
   try {
     const applied = await migrateUp(db);

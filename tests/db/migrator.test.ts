@@ -281,16 +281,12 @@ describe("parseMigrationFile", () => {
     expect(() => parseMigrationFile("0001_x.sql", sql)).toThrow(message);
   });
 
-  it.each([
-    "1_short_number.sql",
-    "0001_Upper_Case.sql",
-    "0001-dash.sql",
-    "0001_name.ts",
-    "create_tasks.sql",
-    "0001_.sql",
-  ])("rejects the file name %s", (fileName) => {
-    expect(() => parseMigrationFile(fileName, "-- migrate:up\nSELECT 1;\n-- migrate:down\n")).toThrow(
-      `Migration file "${fileName}" must be named NNNN_name.sql`,
-    );
-  });
+  it.each(["1_short_number.sql", "0001_Upper_Case.sql", "0001-dash.sql", "0001_name.ts", "create_tasks.sql", "0001_.sql"])(
+    "rejects the file name %s",
+    (fileName) => {
+      expect(() => parseMigrationFile(fileName, "-- migrate:up\nSELECT 1;\n-- migrate:down\n")).toThrow(
+        `Migration file "${fileName}" must be named NNNN_name.sql`,
+      );
+    },
+  );
 });

@@ -31,7 +31,9 @@ describe("log lines carry no secrets", () => {
       jsonRequest("POST", { prompt: "log test" }, { ...headers, "X-Request-Id": "fixed-request-id-3" }),
     );
     expect(created.status).toBe(201);
-    const missing = await ctx.app.request("/nowhere?password=abc", { headers: { ...headers, "X-Request-Id": "fixed-request-id-4" } });
+    const missing = await ctx.app.request("/nowhere?password=abc", {
+      headers: { ...headers, "X-Request-Id": "fixed-request-id-4" },
+    });
     expect(missing.status).toBe(404);
 
     const text = ctx.logs.map((line) => JSON.stringify(line)).join("\n");
@@ -55,7 +57,11 @@ describe("log lines carry no secrets", () => {
     const ctx = await context();
     ctx.deps.log.info({ authorization: `Bearer ${TOKEN}`, callback: { secret: "abc", token: TOKEN }, keep: "visible" }, "probe");
     const line = ctx.logs.find((entry) => entry.msg === "probe");
-    expect(line).toMatchObject({ authorization: "[redacted]", callback: { secret: "[redacted]", token: "[redacted]" }, keep: "visible" });
+    expect(line).toMatchObject({
+      authorization: "[redacted]",
+      callback: { secret: "[redacted]", token: "[redacted]" },
+      keep: "visible",
+    });
     expect(JSON.stringify(line)).not.toContain(TOKEN);
   });
 });

@@ -27,9 +27,12 @@ describe("bearer auth with RUNNER_API_TOKENS=a,b", () => {
     await expectUnauthorized(await ctx.app.request("/api/tasks"));
   });
 
-  it.each(["Bearer c", "Bearer ab", "Bearer a,b", "Bearer A", "Bearer aa", "Bearer "])("401s on a wrong token (%s)", async (header) => {
-    await expectUnauthorized(await ctx.app.request("/api/tasks", withAuth(header)));
-  });
+  it.each(["Bearer c", "Bearer ab", "Bearer a,b", "Bearer A", "Bearer aa", "Bearer "])(
+    "401s on a wrong token (%s)",
+    async (header) => {
+      await expectUnauthorized(await ctx.app.request("/api/tasks", withAuth(header)));
+    },
+  );
 
   it.each(["a", "Basic a", "Token a", "Bearer", "Bearer a b", "Bearera", "Basic YTpi"])(
     "401s on a malformed header (%s)",
@@ -46,7 +49,10 @@ describe("bearer auth with RUNNER_API_TOKENS=a,b", () => {
 
   it("applies to writes too, and the write happens only with a token", async () => {
     await expectUnauthorized(await ctx.app.request("/api/tasks", jsonRequest("POST", { prompt: "sneaky" })));
-    const created = await ctx.app.request("/api/tasks", jsonRequest("POST", { prompt: "allowed" }, { Authorization: "Bearer b" }));
+    const created = await ctx.app.request(
+      "/api/tasks",
+      jsonRequest("POST", { prompt: "allowed" }, { Authorization: "Bearer b" }),
+    );
     expect(created.status).toBe(201);
     const list = (await (await ctx.app.request("/api/tasks", withAuth("Bearer a"))).json()) as { prompt: string }[];
     expect(list.map((t) => t.prompt)).toEqual(["allowed"]);

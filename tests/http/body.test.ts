@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.cleanup());
 
-const post = (body: BodyInit | undefined, headers: Record<string, string> = {}): RequestInit => ({ method: "POST", headers, body });
+const post = (body: BodyInit | undefined, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers,
+  body,
+});
 
 async function errorOf(res: Response, status: number): Promise<string> {
   expect(res.status).toBe(status);
@@ -23,10 +27,13 @@ async function taskCount(): Promise<number> {
 }
 
 describe("malformed JSON", () => {
-  it.each(["{bad", '{"prompt": "x",}', "{'prompt': 'x'}", '{"prompt": "unterminated'])("400s on %s naming the parse error", async (text) => {
-    const error = await errorOf(await ctx.app.request("/api/tasks", post(text, { "Content-Type": "application/json" })), 400);
-    expect(error).toMatch(/^Malformed JSON in request body: \S/);
-  });
+  it.each(["{bad", '{"prompt": "x",}', "{'prompt': 'x'}", '{"prompt": "unterminated'])(
+    "400s on %s naming the parse error",
+    async (text) => {
+      const error = await errorOf(await ctx.app.request("/api/tasks", post(text, { "Content-Type": "application/json" })), 400);
+      expect(error).toMatch(/^Malformed JSON in request body: \S/);
+    },
+  );
 
   it("400s on malformed JSON for PUT as well", async () => {
     const error = await errorOf(await ctx.app.request("/api/tasks/1", jsonRequest("PUT", "[1,")), 400);

@@ -94,7 +94,10 @@ describe("runMigrateCli", () => {
   it("uses a given migrations folder", async () => {
     const migrations = join(dir, "migrations");
     mkdirSync(migrations);
-    writeFileSync(join(migrations, "0001_only.sql"), "-- migrate:up\nCREATE TABLE only (id INTEGER);\n-- migrate:down\nDROP TABLE only;\n");
+    writeFileSync(
+      join(migrations, "0001_only.sql"),
+      "-- migrate:up\nCREATE TABLE only (id INTEGER);\n-- migrate:down\nDROP TABLE only;\n",
+    );
     const c = capture();
     expect(await runMigrateCli(["up"], env, c.out, { dir: migrations })).toBe(0);
     expect(c.lines.log).toEqual(["Applied: 0001_only"]);

@@ -79,7 +79,7 @@ describe("GET /api/tasks/:id", () => {
     expect(await res.json()).toEqual(task);
   });
 
-  it("reads the id leniently (\"<id>abc\")", async () => {
+  it('reads the id leniently ("<id>abc")', async () => {
     const task = await create({ prompt: "lenient" });
     const res = await ctx.app.request(`/api/tasks/${task.id}abc`);
     expect(res.status).toBe(200);
