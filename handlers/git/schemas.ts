@@ -17,7 +17,8 @@ const repository = () =>
     .min(1, { error: MESSAGES.repositoryRequired })
     .openapi({ description: "Directory name under REPOSITORIES_PATH", example: "my-app" });
 
-const optionalBranch = () => z.string({ error: MESSAGES.branchString }).trim().min(1, { error: MESSAGES.branchString }).optional();
+const optionalBranch = () =>
+  z.string({ error: MESSAGES.branchString }).trim().min(1, { error: MESSAGES.branchString }).optional();
 
 export const RepositorySummarySchema = z
   .object({
@@ -56,7 +57,7 @@ export const CloneBodySchema = z
   .transform((body, ctx) => {
     const url = (body.url ?? body.repositoryUrl ?? body.repository_url)?.trim();
     if (!url) {
-      ctx.addIssue({ code: "custom", message: MESSAGES.urlRequired });
+      ctx.addIssue({ code: "custom", path: ["url"], message: MESSAGES.urlRequired });
       return z.NEVER;
     }
     return { url, name: body.repository ?? body.name, branch: body.branch ?? body.branchName, depth: body.depth };
@@ -84,7 +85,7 @@ export const CheckoutBodySchema = z
   .transform((body, ctx) => {
     const branch = body.branch ?? body.branchName;
     if (!branch) {
-      ctx.addIssue({ code: "custom", message: MESSAGES.branchRequired });
+      ctx.addIssue({ code: "custom", path: ["branch"], message: MESSAGES.branchRequired });
       return z.NEVER;
     }
     return { repository: body.repository, branch, create: body.create ?? body.createBranch ?? false };

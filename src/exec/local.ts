@@ -44,6 +44,7 @@ export function settleMessage(reason: SettleReason, spec: ProcessSpec): string |
  * argv array and no shell. Every way a run can end — exit, hard timeout, idle timeout, output cap,
  * cancel, spawn error — goes through one `settle`, so the result settles exactly once, and settling
  * also kills whatever is left of the group: no process of a run outlives it.
+ * A hard or idle limit ≤ 0 disables that timer.
  *
  * @example
  * const executor = createLocalExecutor();

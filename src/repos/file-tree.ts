@@ -3,10 +3,10 @@ import type { Dirent } from "node:fs";
 import { lstat, opendir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import type { FileNode, FileTree, FileTreeOptions } from "./file-tree-types";
 import { type GitignoreRule, isGitignored, withGitignoreOf } from "./gitignore";
 import { isIgnoredName } from "./ignore-list";
 import { isStrictlyInside } from "./safe-path";
-import type { FileNode, FileTree, FileTreeOptions } from "./file-tree-types";
 
 export type { FileNode, FileTree, FileTreeOptions } from "./file-tree-types";
 

@@ -15,6 +15,8 @@ export interface TargetAppOptions {
   timeoutMs: number;
   /** Cap per stream (the original had none; TERMINAL_MAX_OUTPUT_SIZE is a sensible value). */
   maxOutputBytes: number;
+  /** Environment for the test command (default: this process's). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TestRun {
@@ -57,7 +59,7 @@ export function createTargetAppRunner(options: TargetAppOptions) {
     async runTests(path?: string): Promise<TestRun> {
       const [command, args] = TEST_COMMANDS[options.type];
       try {
-        const result = await terminal.run(command, args, { cwd: path ?? appPath });
+        const result = await terminal.run(command, args, { cwd: path ?? appPath, ...(options.env ? { env: options.env } : {}) });
         return {
           success: result.success,
           exitCode: result.exitCode,

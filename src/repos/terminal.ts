@@ -40,7 +40,7 @@ export interface Terminal {
  */
 export function createTerminal(options: TerminalOptions): Terminal {
   return {
-    run: (command, args = [], runOptions = {}) => {
+    run: async (command, args = [], runOptions = {}) => {
       checkCommand(command, options);
       return runProcess(command, args, options, runOptions);
     },
@@ -70,7 +70,10 @@ function runProcess(command: string, args: string[], options: TerminalOptions, r
       killTimer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), options.killGraceMs ?? 1000);
       killTimer.unref();
     };
-    const timer = setTimeout(() => stop(new HttpError(504, `Command timeout after ${timeoutMs}ms`, { extra: { timedOut: true } })), timeoutMs);
+    const timer = setTimeout(
+      () => stop(new HttpError(504, `Command timeout after ${timeoutMs}ms`, { extra: { timedOut: true } })),
+      timeoutMs,
+    );
 
     for (const name of ["stdout", "stderr"] as const) {
       child[name].on("data", (chunk: Buffer) => {

@@ -171,7 +171,7 @@ describe("local executor: stopping", () => {
   it("cancels through the AbortSignal", async () => {
     const controller = new AbortController();
     const handle = executor.run(agent("SAY started\nSLEEP 30000", { signal: controller.signal }));
-    await outputSeen(handle, "started");
+    await outputSeen(handle, '"text":"started"');
     controller.abort();
     const result = await handle.result;
     expect(result).toMatchObject({ reason: "cancelled", error: "Run cancelled", exitCode: null, signal: "SIGTERM" });
@@ -187,7 +187,8 @@ describe("local executor: stopping", () => {
 
   it("escalates to SIGKILL when SIGTERM is ignored", async () => {
     const handle = executor.run(agent("IGNORE_SIGTERM\nSAY ready\nSLEEP 30000", { killGraceMs: 200 }));
-    await outputSeen(handle, "ready");
+    // The prompt is echoed first, so wait for the assistant message itself.
+    await outputSeen(handle, '"text":"ready"');
     handle.stop("cancelled", "Stopped by the test");
     const result = await handle.result;
     expect(result).toMatchObject({ reason: "cancelled", error: "Stopped by the test", signal: "SIGKILL" });

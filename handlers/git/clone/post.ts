@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../src/http/endpoint";
-import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/schemas";
+import { errorResponse, jsonResponse } from "../../../src/http/schemas";
 import { CloneBodySchema, CloneResultSchema } from "../schemas";
 
 /** POST /git/clone — clones an http(s) URL into REPOSITORIES_PATH → 201. */

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../src/http/endpoint";
-import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/schemas";
+import { errorResponse, jsonResponse } from "../../../src/http/schemas";
 import { SyncBodySchema, SyncResultSchema } from "../schemas";
 
 /** POST /git/pull — fetches origin and merges into the checked-out branch. */

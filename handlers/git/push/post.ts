@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../src/http/endpoint";
-import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/schemas";
+import { errorResponse, jsonResponse } from "../../../src/http/schemas";
 import { SyncBodySchema, SyncResultSchema } from "../schemas";
 
 /** POST /git/push — pushes a branch to origin (force: true to overwrite). */

@@ -56,7 +56,10 @@ export function createCredentialLookup(db: Client, env: EnvCredential): Credenti
       if (row) {
         const secret = row.token ?? row.password;
         if (secret) {
-          return { auth: { username: row.username ?? env.username ?? TOKEN_USERNAME, password: secret }, source: `table:${row.name}` };
+          return {
+            auth: { username: row.username ?? env.username ?? TOKEN_USERNAME, password: secret },
+            source: `table:${row.name}`,
+          };
         }
       }
       if (env.token && hostAllowed(hostOf(remoteUrl), env.tokenHosts)) {

@@ -47,7 +47,11 @@ export function toHttpError(error: unknown, context: GitErrorContext): unknown {
     case Errors.MergeConflictError.code:
     case Errors.MergeNotSupportedError.code:
     case Errors.FastForwardError.code:
-      return new HttpError(409, `${context.operation} failed: the branches have diverged and cannot be merged automatically`, options);
+      return new HttpError(
+        409,
+        `${context.operation} failed: the branches have diverged and cannot be merged automatically`,
+        options,
+      );
     case Errors.PushRejectedError.code:
     case Errors.GitPushError.code:
       return new HttpError(409, `Push rejected by ${where}: the remote has commits the local branch lacks; pull first`, options);

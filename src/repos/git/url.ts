@@ -51,7 +51,10 @@ export function comparableUrl(raw: string): string {
     parsed.search = "";
     return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "").replace(/\.git$/, "")}`;
   } catch {
-    return raw.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+    return raw
+      .trim()
+      .replace(/\/+$/, "")
+      .replace(/\.git$/, "");
   }
 }
 

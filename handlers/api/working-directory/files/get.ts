@@ -53,7 +53,9 @@ export function workingDirectoryFiles(prefix: "/api" | "/conversations/api"): En
       const dir = workingDirectory(deps.config);
       const timestamp = () => new Date().toISOString();
       if (!dir) {
-        throw new HttpError(500, "Neither REPOSITORIES_PATH nor TARGET_APP_PATH configured", { extra: { timestamp: timestamp() } });
+        throw new HttpError(500, "Neither REPOSITORIES_PATH nor TARGET_APP_PATH configured", {
+          extra: { timestamp: timestamp() },
+        });
       }
       const tree = await deps.repos.fileTree(dir, { gitignore, maxDepth });
       if (!tree) {
