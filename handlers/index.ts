@@ -9,10 +9,18 @@ import getTask from "./api/tasks/[id]/get";
 import putTask from "./api/tasks/[id]/put";
 import listTasks from "./api/tasks/get";
 import createTask from "./api/tasks/post";
+import { apiWorkingDirectoryFiles, conversationsWorkingDirectoryFiles } from "./api/working-directory/files/get";
 import executeAsync from "./cursor/execute/async/post";
 import execute from "./cursor/execute/post";
+import gitCheckout from "./git/checkout/post";
+import gitClone from "./git/clone/post";
+import gitPull from "./git/pull/post";
+import gitPush from "./git/push/post";
+import gitRepositories from "./git/repositories/get";
+import gitStatus from "./git/status/[repository]/get";
 import health from "./health/get";
 import healthQueue from "./health/queue/get";
+import repositoryFiles from "./repositories/api/[repository]/files/get";
 import cancelRun from "./runs/[id]/cancel/post";
 import runEvents from "./runs/[id]/events/get";
 import getRun from "./runs/[id]/get";
@@ -42,4 +50,13 @@ export const endpoints: Endpoint[] = [
   putSetting,
   listCallbacks,
   redeliverCallback,
+  repositoryFiles,
+  apiWorkingDirectoryFiles,
+  conversationsWorkingDirectoryFiles,
+  gitClone,
+  gitRepositories,
+  gitCheckout,
+  gitPull,
+  gitPush,
+  gitStatus,
 ];

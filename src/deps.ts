@@ -7,12 +7,12 @@ import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
 import type { Logger } from "./log";
+import type { RepoServices } from "./repos/types";
+import { unavailableRepos } from "./repos/unavailable";
 import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
 import { createRunService, type RunService } from "./runs/service";
 import { createRunStore } from "./runs/store";
-import type { RepoServices } from "./repos/types";
-import { unavailableRepos } from "./repos/unavailable";
 
 /** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
 export interface ResolvedWorkspace {
