@@ -6,6 +6,7 @@ CREATE TABLE IF NOT EXISTS runs (
   mode TEXT NOT NULL DEFAULT 'sync',
   repository TEXT,
   branch TEXT,
+  create_branch INTEGER NOT NULL DEFAULT 0,
   cwd TEXT NOT NULL,
   prompt TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'queued',

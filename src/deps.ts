@@ -72,6 +72,7 @@ export function buildDeps(input: DepsInput): Deps {
   const instanceId = crypto.randomUUID();
   const slots = createSlots(config.slots);
   const callbacks = createCallbacks({ db, config, log, instanceId });
+  const repos = input.repos ?? unavailableRepos();
   const runs = createRunService({
     config,
     log,
@@ -88,7 +89,7 @@ export function buildDeps(input: DepsInput): Deps {
     agent: agentRegistry(config),
     baseEnv: input.baseEnv,
     instanceId,
-    hooks: createRunHooks({ callbacks, log }),
+    hooks: createRunHooks({ callbacks, log, repos }),
   });
   return {
     config,
@@ -99,7 +100,7 @@ export function buildDeps(input: DepsInput): Deps {
     slots,
     cliStatus: input.cliStatus,
     workspaces: input.workspaces,
-    repos: input.repos ?? unavailableRepos(),
+    repos,
     runs,
     instanceId,
     callbacks,

@@ -28,6 +28,10 @@ export function runResponse(run: RunRecord): RunResponse {
   if (run.status === "cancelled") {
     return { status: 409, body: { success: false, error: run.error ?? "Run cancelled", ...ids, timestamp } };
   }
+  // The workspace could not be readied (unknown branch, local changes in the way): nothing ran.
+  if (run.reason === "workspace") {
+    return { status: 409, body: { success: false, error: run.error ?? "Workspace could not be prepared", ...ids, timestamp } };
+  }
   if (run.reason && THROWN.has(run.reason)) {
     return { status: 500, body: { success: false, error: run.error ?? "Run failed", ...ids, timestamp } };
   }

@@ -22,6 +22,7 @@ export const ExecuteBodySchema = z
     prompt: z.string({ error: "prompt is required" }).min(1, { error: "prompt is required" }),
     repository: optionalText("repository"),
     branchName: optionalText("branchName"),
+    createBranch: z.boolean({ error: "createBranch must be true or false" }).nullish(),
     id: z.string({ error: "id must be a string" }).max(200, { error: "id must be at most 200 characters" }).nullish(),
     callbackUrl: callbackUrl("callbackUrl"),
     callback_url: callbackUrl("callback_url"),

@@ -1,5 +1,6 @@
 import type { Callbacks } from "../callbacks";
 import type { Logger } from "../log";
+import type { RepoServices } from "../repos/types";
 import { callbackPayload } from "./compat";
 import type { RunHooks } from "./service";
 import type { RunRecord } from "./types";
@@ -14,11 +15,27 @@ export function callbackTarget(run: Pick<RunRecord, "callbackUrl" | "callbackSec
 }
 
 /**
- * What happens around every run: its result is queued for delivery to its callback URL (the
- * outbox retries and survives restarts).
+ * What happens around every run: the workspace is readied (trust files, the requested branch
+ * checked out) before the agent starts, and the result is queued for delivery to the callback URL
+ * (the outbox retries and survives restarts).
  */
-export function createRunHooks(deps: { callbacks: Callbacks; log: Logger }): RunHooks {
+export function createRunHooks(deps: { callbacks: Callbacks; log: Logger; repos: RepoServices }): RunHooks {
   return {
+    async prepare(run, note) {
+      const trust = await deps.repos.ensureWorkspaceTrust(run.cwd);
+      if (trust.errors.length > 0) deps.log.warn({ runId: run.id, errors: trust.errors }, "Workspace trust incomplete");
+      if (!run.branch) return;
+      try {
+        const result = await deps.repos.git.prepareBranch(run.cwd, run.branch, { createBranch: run.createBranch });
+        note(
+          `on branch ${result.branch}${result.created ? " (created)" : ""} at ${result.commit?.slice(0, 12) ?? "an empty history"}`,
+        );
+      } catch (error) {
+        // The original only echoed branchName; outside a git repository we keep doing just that.
+        if ((error as Error).name !== "NotAGitRepositoryError") throw error;
+        note(`branch ${run.branch} not checked out: the workspace is not a git repository`);
+      }
+    },
     async onFinish(run) {
       const url = callbackTarget(run);
       if (!url) return;

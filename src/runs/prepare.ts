@@ -33,6 +33,7 @@ export async function prepareRun(
     mode,
     repository: body.repository ?? null,
     branch: body.branchName ?? null,
+    createBranch: body.createBranch ?? false,
     cwd: workspace.path,
     prompt: body.prompt,
     conversationId: body.conversationId ?? body.conversation_id ?? null,

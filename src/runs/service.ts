@@ -13,6 +13,12 @@ import type { NewRun, RunRecord } from "./types";
 
 /** Called once per run when it settles (conversation recording, callbacks). Errors are logged, never thrown. */
 export interface RunHooks {
+  /**
+   * Readies the workspace once the run has its slot, before the agent starts (branch checkout,
+   * workspace trust). Throwing fails the run with reason `workspace` and the error's message.
+   * `note` adds a status event to the run's log.
+   */
+  prepare?(run: RunRecord, note: (detail: string) => void): Promise<void>;
   onStart?(run: RunRecord): Promise<void> | void;
   onFinish?(run: RunRecord): Promise<void> | void;
 }
@@ -77,7 +83,7 @@ export function createRunService(deps: RunServiceDeps) {
     return { ...env, ...adapter.env?.() };
   };
 
-  const callHook = async (name: keyof RunHooks, run: RunRecord) => {
+  const callHook = async (name: "onStart" | "onFinish", run: RunRecord) => {
     try {
       await deps.hooks?.[name]?.(run);
     } catch (error) {
@@ -97,6 +103,15 @@ export function createRunService(deps: RunServiceDeps) {
   };
 
   const execute = async (run: RunRecord, controller: AbortController): Promise<RunRecord> => {
+    if (deps.hooks?.prepare) {
+      events.append(run.id, { type: "status", status: "preparing" });
+      try {
+        await deps.hooks.prepare(run, (detail) => events.append(run.id, { type: "status", status: "preparing", detail }));
+      } catch (error) {
+        const failure = { status: "failed" as const, reason: "workspace", exitCode: null, output: null, stderr: null };
+        return settle(run, await store.finish(run.id, { ...failure, error: (error as Error).message }, events.count(run.id)));
+      }
+    }
     const adapter = deps.agent(run.agent);
     const resumeSessionId = run.conversationId ? await store.latestSession(run.conversationId, run.agent) : null;
     const args = adapter.args({ prompt: run.prompt, ...(resumeSessionId ? { resumeSessionId } : {}) });

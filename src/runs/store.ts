@@ -12,6 +12,7 @@ export const toRun = (row: Row | Record<string, unknown>): RunRecord => ({
   mode: String(row.mode) as RunMode,
   repository: str(row.repository),
   branch: str(row.branch),
+  createBranch: Number(row.create_branch ?? 0) === 1,
   cwd: String(row.cwd),
   prompt: String(row.prompt),
   status: String(row.status) as RunStatus,
@@ -50,9 +51,9 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
     async create(run: NewRun, owner: string): Promise<RunRecord> {
       const ts = now();
       const created = await one(
-        `INSERT INTO runs (id, request_id, agent, mode, repository, branch, cwd, prompt, status, conversation_id,
+        `INSERT INTO runs (id, request_id, agent, mode, repository, branch, create_branch, cwd, prompt, status, conversation_id,
            queue_type, callback_url, callback_secret, owner, heartbeat_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [
           run.id,
           run.requestId,
@@ -60,6 +61,7 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
           run.mode,
           run.repository ?? null,
           run.branch ?? null,
+          run.createBranch ? 1 : 0,
           run.cwd,
           run.prompt,
           run.conversationId ?? null,

@@ -13,6 +13,8 @@ export interface RunRecord {
   mode: RunMode;
   repository: string | null;
   branch: string | null;
+  /** Create `branch` at HEAD when it exists nowhere. */
+  createBranch: boolean;
   cwd: string;
   prompt: string;
   status: RunStatus;
@@ -46,6 +48,7 @@ export interface NewRun {
   mode: RunMode;
   repository?: string | null;
   branch?: string | null;
+  createBranch?: boolean;
   cwd: string;
   prompt: string;
   conversationId?: string | null;

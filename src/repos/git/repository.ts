@@ -24,13 +24,18 @@ export async function openRepository(ctx: GitContext, name: string): Promise<Ope
   return { name: resolved.name, dir: resolved.path };
 }
 
+/** The directory is not (the top of) a git repository. */
+export class NotAGitRepositoryError extends HttpError {
+  override name = "NotAGitRepositoryError";
+}
+
 export async function requireGitDir(dir: string, name: string): Promise<void> {
   try {
     await git.findRoot({ fs, filepath: dir }).then((root) => {
       if (root !== dir) throw new Error("nested");
     });
   } catch {
-    throw new HttpError(400, `Repository '${name}' is not a git repository (no .git in its directory)`);
+    throw new NotAGitRepositoryError(400, `Repository '${name}' is not a git repository (no .git in its directory)`);
   }
 }
 
