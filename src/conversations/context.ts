@@ -11,7 +11,7 @@ const REVIEW_PREFIXES = ["[Review Agent Request]", "[Review Agent Response]"];
  * @example
  * buildContextString([{ role: "user", content: "hi", timestamp }]); // "user: hi"
  */
-export function buildContextString(messages: readonly Pick<Message, "role" | "content">[]): string {
+export function buildContextString(messages: readonly Message[]): string {
   return messages
     .filter((message) => !REVIEW_PREFIXES.some((prefix) => message.content.startsWith(prefix)))
     .map((message) => `${message.role === "user" ? "user" : "cursor"}: ${message.content}`)

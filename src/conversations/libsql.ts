@@ -51,7 +51,9 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
       return await work();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if ((typeof code === "string" && UNAVAILABLE_CODES.has(code)) || error instanceof TypeError) {
+      // Remote clients surface network failures as fetch's TypeError; our own bugs must not look like outages.
+      const network = error instanceof TypeError && /fetch|network/i.test(error.message);
+      if ((typeof code === "string" && UNAVAILABLE_CODES.has(code)) || network) {
         throw new StoreUnavailableError("libsql", error);
       }
       throw error;

@@ -28,7 +28,6 @@ import {
   type AgentConversation,
   type ChangeListener,
   type Conversation,
-  type ConversationChange,
   type ConversationStore,
   DEFAULT_TTL_SECONDS,
   type StoreOptions,
@@ -105,8 +104,7 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
     }
   };
 
-  const queueChange = (multi: Multi, change: ConversationChange) => {
-    const data = JSON.stringify(change);
+  const queueChange = (multi: Multi, data: string) => {
     multi.publish(CHANGE_CHANNEL, data);
     multi.xAdd(
       CHANGE_STREAM,
@@ -125,17 +123,20 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
     backend: "redis",
     getConversation,
 
-    saveConversation: (conversation, { pointer, change } = {}) =>
-      run(async () => {
+    saveConversation: async (conversation, { pointer, change } = {}) => {
+      // Serialised outside run(): a record that cannot be stored is a bug, not an outage.
+      const data = JSON.stringify(conversation);
+      return run(async () => {
         const id = conversation.conversationId;
         const multi = client.multi();
-        multi.set(conversationKey(id), JSON.stringify(conversation), { expiration: { type: "PX", value: ttl } });
+        multi.set(conversationKey(id), data, { expiration: { type: "PX", value: ttl } });
         multi.zAdd(CONVERSATION_INDEX, { score: Date.now() + ttl, value: id });
         if (pointer) multi.set(pointerKey(pointer), id, { expiration: { type: "PX", value: ttl } });
         multi.eval(POINTER_SCRIPT, { keys: POINTER_KEYS, arguments: [id, "expire", String(ttl)] });
-        if (change) queueChange(multi, toChange("conversation", change, id));
+        if (change) queueChange(multi, JSON.stringify(toChange("conversation", change, id)));
         await multi.exec();
-      }),
+      });
+    },
 
     deleteConversation: (id) =>
       run(async () => {
@@ -186,15 +187,17 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
 
     getAgentConversation: (id) => run(async () => decodeAgentConversation(await client.get(agentConversationKey(id)), id)),
 
-    saveAgentConversation: (conversation, { change } = {}) =>
-      run(async () => {
+    saveAgentConversation: async (conversation, { change } = {}) => {
+      const data = JSON.stringify(conversation);
+      return run(async () => {
         const id = conversation.conversationId;
         const multi = client.multi();
-        multi.set(agentConversationKey(id), JSON.stringify(conversation), { expiration: { type: "PX", value: ttl } });
+        multi.set(agentConversationKey(id), data, { expiration: { type: "PX", value: ttl } });
         multi.zAdd(AGENT_CONVERSATION_INDEX, { score: Date.now() + ttl, value: id });
-        if (change) queueChange(multi, toChange("agent_conversation", change, id));
+        if (change) queueChange(multi, JSON.stringify(toChange("agent_conversation", change, id)));
         await multi.exec();
-      }),
+      });
+    },
 
     deleteAgentConversation: (id) =>
       run(async () => {
@@ -225,12 +228,14 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
         return { conversations: slice(sortAgentConversations(live, list), pageWindow(list)), total: live.length };
       }),
 
-    publish: (change) =>
-      run(async () => {
+    publish: async (change) => {
+      const data = JSON.stringify(change);
+      return run(async () => {
         const multi = client.multi();
-        queueChange(multi, change);
+        queueChange(multi, data);
         await multi.exec();
-      }),
+      });
+    },
 
     subscribe(listener) {
       listeners.add(listener);

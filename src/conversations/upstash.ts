@@ -86,8 +86,7 @@ export function createUpstashConversationStore(options: UpstashStoreOptions): Co
     }
   };
 
-  const queueChange = (pipe: Pipeline, change: ConversationChange) => {
-    const data = JSON.stringify(change);
+  const queueChange = (pipe: Pipeline, data: string) => {
     pipe.publish(CHANGE_CHANNEL, data);
     pipe.xadd(CHANGE_STREAM, "*", { data }, { trim: { type: "MAXLEN", comparison: "~", threshold: CHANGE_STREAM_MAX } });
   };
@@ -131,17 +130,20 @@ export function createUpstashConversationStore(options: UpstashStoreOptions): Co
 
     getConversation: (id) => run(async () => decodeConversation(await redis.get<string>(conversationKey(id)), id)),
 
-    saveConversation: (conversation, { pointer, change } = {}) =>
-      run(async () => {
+    saveConversation: async (conversation, { pointer, change } = {}) => {
+      // Serialised outside run(): a record that cannot be stored is a bug, not an outage.
+      const data = JSON.stringify(conversation);
+      return run(async () => {
         const id = conversation.conversationId;
         const multi = redis.multi();
-        multi.set(conversationKey(id), JSON.stringify(conversation), { px: ttl });
+        multi.set(conversationKey(id), data, { px: ttl });
         multi.zadd(CONVERSATION_INDEX, { score: Date.now() + ttl, member: id });
         if (pointer) multi.set(pointerKey(pointer), id, { px: ttl });
         multi.eval(POINTER_SCRIPT, POINTER_KEYS, [id, "expire", String(ttl)]);
-        if (change) queueChange(multi, toChange("conversation", change, id));
+        if (change) queueChange(multi, JSON.stringify(toChange("conversation", change, id)));
         await multi.exec();
-      }),
+      });
+    },
 
     deleteConversation: (id) =>
       run(async () => {
@@ -189,15 +191,17 @@ export function createUpstashConversationStore(options: UpstashStoreOptions): Co
 
     getAgentConversation: (id) => run(async () => decodeAgentConversation(await redis.get<string>(agentConversationKey(id)), id)),
 
-    saveAgentConversation: (conversation, { change } = {}) =>
-      run(async () => {
+    saveAgentConversation: async (conversation, { change } = {}) => {
+      const data = JSON.stringify(conversation);
+      return run(async () => {
         const id = conversation.conversationId;
         const multi = redis.multi();
-        multi.set(agentConversationKey(id), JSON.stringify(conversation), { px: ttl });
+        multi.set(agentConversationKey(id), data, { px: ttl });
         multi.zadd(AGENT_CONVERSATION_INDEX, { score: Date.now() + ttl, member: id });
-        if (change) queueChange(multi, toChange("agent_conversation", change, id));
+        if (change) queueChange(multi, JSON.stringify(toChange("agent_conversation", change, id)));
         await multi.exec();
-      }),
+      });
+    },
 
     deleteAgentConversation: (id) =>
       run(async () => {
@@ -227,12 +231,14 @@ export function createUpstashConversationStore(options: UpstashStoreOptions): Co
         return { conversations: slice(sortAgentConversations(live, list), pageWindow(list)), total: live.length };
       }),
 
-    publish: (change) =>
-      run(async () => {
+    publish: async (change) => {
+      const data = JSON.stringify(change);
+      return run(async () => {
         const multi = redis.multi();
-        queueChange(multi, change);
+        queueChange(multi, data);
         await multi.exec();
-      }),
+      });
+    },
 
     subscribe: (listener) => feed.subscribe(listener),
 
