@@ -2,6 +2,12 @@ import type { Client } from "@libsql/client";
 import { agentRegistry } from "./agents/registry";
 import { type Callbacks, createCallbacks } from "./callbacks";
 import type { Config } from "./config";
+import {
+  type ConversationStore,
+  createAgentConversationService,
+  createConversationService,
+  createLibsqlConversationStore,
+} from "./conversations";
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
@@ -47,6 +53,9 @@ export interface Deps {
   workspaces: Workspaces;
   /** File trees, git, workspace trust, terminal, target app (Node; 501 elsewhere). */
   repos: RepoServices;
+  conversationStore: ConversationStore;
+  conversations: ReturnType<typeof createConversationService>;
+  agentConversations: ReturnType<typeof createAgentConversationService>;
   runs: RunService;
   /** Identifies this process among instances sharing the database. */
   instanceId: string;
@@ -61,6 +70,8 @@ export interface DepsInput {
   cliStatus: () => Promise<CliStatus>;
   workspaces: Workspaces;
   repos?: RepoServices;
+  /** Chosen by configuration (see src/conversations/index.ts); the libSQL database's own store when absent. */
+  conversationStore?: ConversationStore;
   executor: Executor;
   /** Environment agents inherit (the runner's own secrets are removed before use). */
   baseEnv: Record<string, string | undefined>;
@@ -73,6 +84,9 @@ export function buildDeps(input: DepsInput): Deps {
   const slots = createSlots(config.slots);
   const callbacks = createCallbacks({ db, config, log, instanceId });
   const repos = input.repos ?? unavailableRepos();
+  const settings = createSettings(db, { debugFallback: config.debugFallback });
+  const conversationStore = input.conversationStore ?? createLibsqlConversationStore(db);
+  const conversations = createConversationService(conversationStore, { isDebugEnabled: () => settings.isEnabled("debug") });
   const runs = createRunService({
     config,
     log,
@@ -89,18 +103,21 @@ export function buildDeps(input: DepsInput): Deps {
     agent: agentRegistry(config),
     baseEnv: input.baseEnv,
     instanceId,
-    hooks: createRunHooks({ callbacks, log, repos }),
+    hooks: createRunHooks({ callbacks, log, repos, conversations }),
   });
   return {
     config,
     log,
     db,
-    settings: createSettings(db, { debugFallback: config.debugFallback }),
+    settings,
     tasks: createTasks(db),
     slots,
     cliStatus: input.cliStatus,
     workspaces: input.workspaces,
     repos,
+    conversationStore,
+    conversations,
+    agentConversations: createAgentConversationService(conversationStore),
     runs,
     instanceId,
     callbacks,

@@ -1,5 +1,7 @@
 import { type DestinationStream, pino } from "pino";
 import { loadConfig } from "../config";
+import { createConversationStore } from "../conversations";
+import { createRedisConversationStore } from "../conversations/redis";
 import { buildDeps, type Deps } from "../deps";
 import { createLocalExecutor } from "../exec/local";
 import { reapOrphanedRun } from "../exec/local-orphans";
@@ -30,8 +32,15 @@ export async function createNodeDeps(
     db.close();
     throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error });
   }
+  const conversationStore = await createConversationStore(config, {
+    db,
+    createRedisStore: createRedisConversationStore,
+    options: { onError: (error) => log.warn({ err: error }, "Conversation store background error") },
+  });
+  log.info({ backend: conversationStore.backend }, "Conversation store ready");
   return buildDeps({
     config,
+    conversationStore,
     log,
     db,
     cliStatus: cliLookup(config.cursor.cliPath),

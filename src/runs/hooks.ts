@@ -1,4 +1,5 @@
 import type { Callbacks } from "../callbacks";
+import type { createConversationService } from "../conversations";
 import type { Logger } from "../log";
 import type { RepoServices } from "../repos/types";
 import { callbackPayload } from "./compat";
@@ -19,7 +20,24 @@ export function callbackTarget(run: Pick<RunRecord, "callbackUrl" | "callbackSec
  * checked out) before the agent starts, and the result is queued for delivery to the callback URL
  * (the outbox retries and survives restarts).
  */
-export function createRunHooks(deps: { callbacks: Callbacks; log: Logger; repos: RepoServices }): RunHooks {
+export function createRunHooks(deps: {
+  callbacks: Callbacks;
+  log: Logger;
+  repos: RepoServices;
+  conversations: ReturnType<typeof createConversationService>;
+}): RunHooks {
+  /** Conversation storage may be down (Redis outage): the run goes on, the failure is logged. */
+  const record = async (run: RunRecord, role: "user" | "assistant", content: string) => {
+    if (!run.conversationId || !content) return;
+    try {
+      await deps.conversations.addMessage(run.conversationId, role, content);
+    } catch (error) {
+      deps.log.warn(
+        { err: error, runId: run.id, conversationId: run.conversationId },
+        "Could not record the conversation message",
+      );
+    }
+  };
   return {
     async prepare(run, note) {
       const trust = await deps.repos.ensureWorkspaceTrust(run.cwd);
@@ -36,7 +54,11 @@ export function createRunHooks(deps: { callbacks: Callbacks; log: Logger; repos:
         note(`branch ${run.branch} not checked out: the workspace is not a git repository`);
       }
     },
+    async onStart(run) {
+      await record(run, "user", run.prompt);
+    },
     async onFinish(run) {
+      await record(run, "assistant", run.output || run.stderr || run.error || "");
       const url = callbackTarget(run);
       if (!url) return;
       await deps.callbacks.enqueue({ runId: run.id, requestId: run.requestId, url, payload: callbackPayload(run) });

@@ -27,6 +27,12 @@ export async function prepareRun(
     throw new HttpError(404, message, { extra: { requestId } });
   }
   const callback = splitCallbackUrl(body.callbackUrl ?? body.callback_url);
+  const queueType = queueTypeFor(body, requestId);
+  // §5.1 step 4: the given conversation, else the queue's current one (falls back to a fresh id when storage is down).
+  const conversationId = await deps.conversations.getConversationId(
+    body.conversationId ?? body.conversation_id ?? undefined,
+    queueType,
+  );
   return {
     requestId,
     agent: "cursor",
@@ -36,8 +42,8 @@ export async function prepareRun(
     createBranch: body.createBranch ?? false,
     cwd: workspace.path,
     prompt: body.prompt,
-    conversationId: body.conversationId ?? body.conversation_id ?? null,
-    queueType: queueTypeFor(body, requestId),
+    conversationId,
+    queueType,
     callbackUrl: callback.url,
     callbackSecret: callback.secret,
   };
