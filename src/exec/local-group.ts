@@ -11,6 +11,19 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
   }
 }
 
+/**
+ * Cheap check: signal 0 to the group fails with ESRCH only when no process of it exists at all.
+ * Zombies still count, so "true" may be a false alarm that the /proc scan then settles.
+ */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -25,6 +38,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function reapGroup(pid: number | undefined, { timeoutMs }: { timeoutMs: number }): Promise<void> {
   if (pid === undefined || pid <= 0) return;
+  if (!groupExists(pid)) return; // the common case, answered without scanning /proc
   let members = await listGroupMembers(pid);
   if (members === undefined) return signalGroup(pid, "SIGKILL");
   if (members.length === 0) return;
