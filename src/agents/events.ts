@@ -3,15 +3,7 @@
  * `seq` is assigned by the run's event log (1, 2, 3 … per run); adapters emit events without it.
  */
 
-export type RunEventType =
-  | "session"
-  | "message"
-  | "thinking"
-  | "tool_started"
-  | "tool_finished"
-  | "result"
-  | "stderr"
-  | "status";
+export type RunEventType = "session" | "message" | "thinking" | "tool_started" | "tool_finished" | "result" | "stderr" | "status";
 
 export interface RunEventBase {
   seq: number;

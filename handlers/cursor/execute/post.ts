@@ -40,7 +40,9 @@ export default defineEndpoint(
       200: jsonResponse(ExecuteResultSchema, "The run completed (see agentSucceeded)"),
       400: errorResponse("prompt is required / Invalid repository name / a field of the wrong type"),
       404: errorResponse("Repository not found locally"),
-      409: errorResponse("The run was cancelled, or its workspace could not be prepared (unknown branch, local changes in the way)"),
+      409: errorResponse(
+        "The run was cancelled, or its workspace could not be prepared (unknown branch, local changes in the way)",
+      ),
       429: errorResponse("Too many runs waiting; retry after Retry-After seconds"),
       500: errorResponse("The run timed out, went idle, exceeded the output cap or could not start"),
       503: errorResponse("The agent CLI is not installed"),
