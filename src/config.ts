@@ -121,6 +121,13 @@ const envSchema = z.object({
   CURSOR_RUNNER_USE_PTY: flag(),
   CURSOR_OUTPUT_FORMAT: oneOf(["stream-json", "text"] as const, "stream-json"),
   CURSOR_CLI_ITERATE_TIMEOUT: int("milliseconds", 1_800_000),
+  CURSOR_CLI_DIAGNOSTIC_TIMEOUT: int("milliseconds", 1_200_000),
+  REVIEW_AGENT: text(),
+  REVIEW_AGENT_CLI_PATH: text(),
+  ITERATE_MAX_ITERATIONS: int("iterations", 5, 1, 50),
+  ITERATE_MAX_DURATION_MS: int("milliseconds", 14_400_000),
+  MCP_CONFIG_PATH: text(),
+  OPENAI_BASE_URL: url(),
   RUN_MAX_EVENTS: int("events kept per run", 5000),
   RUN_EVENT_MAX_CHARS: int("characters per event field", 64 * 1024),
   RUN_LINGER_MS: int("milliseconds an agent may linger after its result", 3000, 0),
@@ -170,6 +177,19 @@ const envSchema = z.object({
     }),
   UPSTASH_REDIS_REST_URL: url(),
   UPSTASH_REDIS_REST_TOKEN: text(),
+  WS_PING_INTERVAL_MS: int("milliseconds between WebSocket pings", 30_000),
+  WS_MAX_BUFFERED_BYTES: int("bytes a WebSocket client may fall behind", 4 * 1024 * 1024),
+
+  EXECUTOR: oneOf(["local", "sidecar"] as const, "local").optional(),
+  SIDECAR_URL: url(),
+  SIDECAR_TOKEN: text(),
+  SIDECAR_HOST: text(),
+  SIDECAR_PORT: int("TCP port", 3002, 1, 65535),
+  SIDECAR_ROOT: text(),
+  SIDECAR_ALLOWED_COMMANDS: list(),
+  SIDECAR_MAX_PROCESSES: int("number of processes the sidecar runs at once", 32, 1, 10_000),
+  SIDECAR_MAX_RESULTS: int("finished processes the sidecar remembers", 256, 1, 100_000),
+  SIDECAR_RESULT_TTL_MS: int("milliseconds the sidecar keeps a result", 600_000),
 
   DEBUG: text(),
   OPENAI_API_KEY: text(),
@@ -199,6 +219,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
   return buildConfig(parsed.data, options);
 }
 
+/**
+ * Which executor runs agents: EXECUTOR wins; without it, SIDECAR_URL alone selects the sidecar.
+ * The sidecar needs both its URL and its token, or start-up stops here with a clear message.
+ */
+function executorConfig(e: z.infer<typeof envSchema>) {
+  const kind = e.EXECUTOR ?? (e.SIDECAR_URL ? "sidecar" : "local");
+  if (kind === "local") return { kind } as const;
+  const why = e.EXECUTOR ? "EXECUTOR=sidecar" : "SIDECAR_URL is set";
+  if (!e.SIDECAR_URL) throw new ConfigError(`Invalid configuration: SIDECAR_URL is required when ${why}`);
+  if (!e.SIDECAR_TOKEN) throw new ConfigError(`Invalid configuration: SIDECAR_TOKEN is required when ${why}`);
+  return { kind, url: e.SIDECAR_URL, token: e.SIDECAR_TOKEN } as const;
+}
+
 function joinPath(base: string, relative: string): string {
   if (relative.startsWith("/")) return relative;
   return `${base.replace(/\/+$/, "")}/${relative.replace(/^\.\//, "")}`;
@@ -214,6 +247,7 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
     e.DATABASE_URL ??
     (e.SHARED_DB_PATH ? `file:${joinPath(cwd, e.SHARED_DB_PATH)}` : `file:${joinPath(cwd, "data/cursor-runner.db")}`);
 
+  const repositoriesPath = resolvePath(e.REPOSITORIES_PATH, "repositories", joinPath(cwd, "repositories"));
   const authEnabled = e.RUNNER_API_TOKENS.length > 0;
   const isDevelopment = e.NODE_ENV === "development";
 
@@ -257,7 +291,7 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
     },
     paths: {
       targetApp: targetAppPath ? joinPath(cwd, targetAppPath) : undefined,
-      repositories: resolvePath(e.REPOSITORIES_PATH, "repositories", joinPath(cwd, "repositories")),
+      repositories: repositoriesPath,
       scripts: resolvePath(e.SCRIPTS_PATH, "scripts", "/cursor/scripts"),
       cursorAgentsTools: resolvePath(e.CURSOR_AGENTS_TOOLS_PATH, "tools/cursor-agents", "/cursor/tools/cursor-agents"),
     },
@@ -301,9 +335,35 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
           ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
           : undefined,
     },
+    /** WebSockets (§2.5): a client that misses a ping round or falls this far behind is dropped. */
+    realtime: { pingIntervalMs: e.WS_PING_INTERVAL_MS, maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES },
+    executor: executorConfig(e),
+    /** The sidecar entry (src/node/sidecar.ts): where it listens, and the only tree it runs processes in. */
+    sidecar: {
+      token: e.SIDECAR_TOKEN,
+      host: e.SIDECAR_HOST ?? "127.0.0.1",
+      port: e.SIDECAR_PORT,
+      root: e.SIDECAR_ROOT ? joinPath(cwd, e.SIDECAR_ROOT) : repositoriesPath,
+      allowedCommands: e.SIDECAR_ALLOWED_COMMANDS,
+      maxProcesses: e.SIDECAR_MAX_PROCESSES,
+      maxResults: e.SIDECAR_MAX_RESULTS,
+      resultTtlMs: e.SIDECAR_RESULT_TTL_MS,
+    },
     /** Fallback for the `debug` system setting (§9.3): only "true" or "1". */
     debugFallback: e.DEBUG === "true" || e.DEBUG === "1",
     openaiApiKey: e.OPENAI_API_KEY,
     features: { gmailMcp: e.ENABLE_GMAIL_MCP, atlassianMcp: e.ENABLE_ATLASSIAN_MCP },
+    /** Iterate mode (§6): the reviewer defaults to the worker's agent; one diagnostic attempt after a silent hang. */
+    iterate: {
+      reviewAgent: e.REVIEW_AGENT,
+      /** A different executable for the review agent (e.g. a wrapper pinning another model or key). */
+      reviewCliPath: e.REVIEW_AGENT_CLI_PATH,
+      maxIterations: e.ITERATE_MAX_ITERATIONS,
+      maxDurationMs: e.ITERATE_MAX_DURATION_MS,
+      diagnosticTimeoutMs: e.CURSOR_CLI_DIAGNOSTIC_TIMEOUT,
+    },
+    /** MCP catalogue (§10.9): MCP_CONFIG_PATH, else the bundled config/mcp.json. */
+    mcp: { configPath: e.MCP_CONFIG_PATH ? joinPath(cwd, e.MCP_CONFIG_PATH) : undefined },
+    openaiBaseUrl: (e.OPENAI_BASE_URL ?? "https://api.openai.com/v1").replace(/\/+$/, ""),
   };
 }

@@ -5,9 +5,12 @@ import { createRedisConversationStore } from "../conversations/redis";
 import { buildDeps, type Deps } from "../deps";
 import { createLocalExecutor } from "../exec/local";
 import { reapOrphanedRun } from "../exec/local-orphans";
+import { createSidecarExecutor } from "../exec/sidecar";
+import { sidecarCliLookup } from "../exec/sidecar-cli-status";
 import { createLogger } from "../log";
 import { resolveRepository } from "../repos/safe-path";
 import { createRepoServices } from "../repos/services";
+import { createWorkspaceFiles } from "../repos/workspace-files";
 import { cliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 
@@ -43,10 +46,19 @@ export async function createNodeDeps(
     conversationStore,
     log,
     db,
-    cliStatus: cliLookup(config.cursor.cliPath),
-    executor: { ...createLocalExecutor(), reapOrphan: reapOrphanedRun },
+    // With a sidecar the CLI must be installed where the sidecar runs it, not here.
+    cliStatus:
+      config.executor.kind === "sidecar"
+        ? sidecarCliLookup(config.executor, config.cursor.cliPath)
+        : cliLookup(config.cursor.cliPath),
+    // A sidecar's processes are on another host: it kills them itself, so there is no reapOrphan.
+    executor:
+      config.executor.kind === "sidecar"
+        ? createSidecarExecutor({ url: config.executor.url, token: config.executor.token })
+        : { ...createLocalExecutor(), reapOrphan: reapOrphanedRun },
     baseEnv: env,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
+    workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
   });
 }

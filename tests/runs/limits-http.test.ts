@@ -1,93 +1,28 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/exec/proc";
+import { getRun, LIMIT_ENV, limitChecks, makeRunnerDirs } from "../support/limit-checks";
 import { startReceiver } from "../support/receiver";
 import { FAKE_AGENT, postJson, readPidFile, type ServerProcess, startServerProcess, waitFor } from "../support/server-process";
 
-function makeDirs(prefix: string) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const repo = join(dir, "repos", "demo");
-  mkdirSync(repo, { recursive: true });
-  return {
-    dir,
-    repo,
-    env: { DATABASE_URL: `file:${join(dir, "db.sqlite")}`, REPOSITORIES_PATH: join(dir, "repos"), LOG_LEVEL: "warn" },
-  };
-}
-
-const getRun = async (server: ServerProcess, id: string) =>
-  (await (await fetch(`${server.url}/runs/${id}`)).json()) as Record<string, any>;
-
 describe("timeouts, idle and output caps leave no process behind", () => {
-  const { dir, repo, env } = makeDirs("runner-limits-");
+  const { dir, repo, env } = makeRunnerDirs("runner-limits-");
   let server: ServerProcess;
 
   beforeAll(async () => {
-    server = await startServerProcess({
-      ...env,
-      CURSOR_CLI_PATH: FAKE_AGENT,
-      CURSOR_CLI_TIMEOUT: "2500",
-      CURSOR_CLI_IDLE_TIMEOUT: "1000",
-      CURSOR_CLI_MAX_OUTPUT_SIZE: "50000",
-      RUN_KILL_GRACE_MS: "300",
-    });
+    server = await startServerProcess({ ...env, ...LIMIT_ENV });
   });
   afterAll(async () => {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs `prompt` (which starts a grandchild first) and returns the response plus the pids to check. */
-  const runWithGrandchild = async (prompt: string) => {
-    const pidFile = join(repo, "grandchild.pid");
-    rmSync(pidFile, { force: true });
-    const pending = postJson(`${server.url}/cursor/execute`, { prompt: `GRANDCHILD\n${prompt}`, repository: "demo" });
-    const grandchild = await readPidFile(pidFile);
-    const res = await pending;
-    const run = await getRun(server, res.body.runId);
-    return { res, run, grandchild };
-  };
-
-  it("hard timeout → 500 with the original's message; agent and grandchild are gone", async () => {
-    const chatter = Array.from({ length: 10 }, (_, i) => `SAY tick ${i}\nSLEEP 400`).join("\n");
-    const { res, run, grandchild } = await runWithGrandchild(chatter);
-    expect(res.status).toBe(500);
-    expect(res.body).toMatchObject({ success: false, error: "Command timeout after 2500ms", status: "timed_out" });
-    expect(run).toMatchObject({ status: "timed_out", reason: "timeout" });
-    expect(isProcessAlive(grandchild)).toBe(false);
-    expect(isProcessAlive(run.pid)).toBe(false);
-  });
-
-  it("idle timeout → 500 'No output from cursor-cli'; agent and grandchild are gone", async () => {
-    const { res, run, grandchild } = await runWithGrandchild("SLEEP 60000");
-    expect(res.status).toBe(500);
-    expect(res.body.error).toBe("No output from cursor-cli for 1000ms");
-    expect(run).toMatchObject({ status: "timed_out", reason: "idle" });
-    expect(isProcessAlive(grandchild)).toBe(false);
-    expect(isProcessAlive(run.pid)).toBe(false);
-  });
-
-  it("output cap → 500 'Output size exceeded limit'; agent and grandchild are gone", async () => {
-    const { res, run, grandchild } = await runWithGrandchild("FLOOD 400000\nSLEEP 60000");
-    expect(res.status).toBe(500);
-    expect(res.body.error).toBe("Output size exceeded limit: 50000 bytes");
-    expect(run).toMatchObject({ status: "failed", reason: "output_cap" });
-    expect(isProcessAlive(grandchild)).toBe(false);
-    expect(isProcessAlive(run.pid)).toBe(false);
-  });
-
-  it("an agent that ignores SIGTERM is SIGKILLed after the grace period", async () => {
-    const { res, run, grandchild } = await runWithGrandchild("IGNORE_SIGTERM\nSLEEP 60000");
-    expect(res.body.error).toBe("No output from cursor-cli for 1000ms");
-    expect(isProcessAlive(grandchild)).toBe(false);
-    expect(isProcessAlive(run.pid)).toBe(false);
-  });
+  limitChecks({ server: () => server, repo });
 });
 
 describe("slots are released on spawn failures", () => {
-  const { dir, repo, env } = makeDirs("runner-slots-");
+  const { dir, repo, env } = makeRunnerDirs("runner-slots-");
   const agent = join(dir, "agent");
   let server: ServerProcess;
 
@@ -126,7 +61,7 @@ describe("slots are released on spawn failures", () => {
 });
 
 describe("a runner killed mid-run", () => {
-  const { dir, repo, env } = makeDirs("runner-crash-");
+  const { dir, repo, env } = makeRunnerDirs("runner-crash-");
   const crashEnv = {
     ...env,
     CURSOR_CLI_PATH: FAKE_AGENT,

@@ -35,15 +35,21 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real server (`node --import tsx src/node/server.ts`, as `npm start` does) with exactly `env` plus
- * PATH and HOME, and waits until GET /health answers.
+ * Starts the real server (`node --import tsx src/node/server.ts`, as `npm start` does; or the sidecar entry,
+ * as `npm run sidecar` does) with exactly `env` plus PATH and HOME, and waits until GET /health answers.
  */
-export async function startServerProcess(env: Record<string, string>, options: { port?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { port?: number; entry?: "server" | "sidecar" } = {},
+): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
+  const entry = options.entry ?? "server";
+  // The sidecar entry (`npm run sidecar`) reads its port from SIDECAR_PORT.
+  const portVar = entry === "sidecar" ? "SIDECAR_PORT" : "PORT";
   // `node --import tsx` (as `npm start`): one process, so a SIGKILL really kills the server.
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "node", "server.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "node", `${entry}.ts`)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", [portVar]: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
