@@ -1,6 +1,14 @@
 import type { Endpoint } from "../src/http/endpoint";
+import { apiGetConversation, conversationsGetConversation } from "./api/[conversationId]/get";
+import { apiPostMessage, conversationsPostMessage } from "./api/[conversationId]/message/post";
+import getAgentConversation from "./api/agent/[id]/get";
+import addAgentMessage from "./api/agent/[id]/message/post";
+import listAgentConversations from "./api/agent/list/get";
+import newAgentConversation from "./api/agent/new/post";
 import redeliverCallback from "./api/callbacks/[id]/redeliver/post";
 import listCallbacks from "./api/callbacks/get";
+import { apiListConversations, conversationsListConversations } from "./api/list/get";
+import { apiNewConversation, conversationsNewConversation } from "./api/new/post";
 import getSetting from "./api/settings/[name]/get";
 import putSetting from "./api/settings/[name]/put";
 import getSettings from "./api/settings/get";
@@ -10,8 +18,12 @@ import putTask from "./api/tasks/[id]/put";
 import listTasks from "./api/tasks/get";
 import createTask from "./api/tasks/post";
 import { apiWorkingDirectoryFiles, conversationsWorkingDirectoryFiles } from "./api/working-directory/files/get";
+import { webSocketEndpoints } from "./api/ws/get";
+import newCursorConversation from "./cursor/conversation/new/post";
 import executeAsync from "./cursor/execute/async/post";
 import execute from "./cursor/execute/post";
+import iterateAsync from "./cursor/iterate/async/post";
+import iterate from "./cursor/iterate/post";
 import gitCheckout from "./git/checkout/post";
 import gitClone from "./git/clone/post";
 import gitPull from "./git/pull/post";
@@ -37,6 +49,9 @@ export const endpoints: Endpoint[] = [
   telegramWebhook,
   execute,
   executeAsync,
+  iterate,
+  iterateAsync,
+  newCursorConversation,
   getRun,
   runEvents,
   cancelRun,
@@ -59,4 +74,19 @@ export const endpoints: Endpoint[] = [
   gitPull,
   gitPush,
   gitStatus,
+  // WebSockets, then the agent router, then the conversation router; its parameter routes go
+  // LAST so no fixed `/api/...` route above is ever read as a conversation id.
+  ...webSocketEndpoints,
+  listAgentConversations,
+  newAgentConversation,
+  addAgentMessage,
+  getAgentConversation,
+  apiListConversations,
+  conversationsListConversations,
+  apiNewConversation,
+  conversationsNewConversation,
+  apiGetConversation,
+  conversationsGetConversation,
+  apiPostMessage,
+  conversationsPostMessage,
 ];

@@ -10,6 +10,7 @@ import { cors } from "./http/cors";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/error-handler";
 import { validationHook } from "./http/validation";
+import { isWebSocketPath } from "./realtime/topics";
 
 /**
  * Builds the HTTP app over the given dependencies. Middleware order: request id → deps → access
@@ -30,7 +31,8 @@ export function createApp(deps: Deps) {
   });
   app.use(accessLog());
   app.use(cors({ frontendUrl: config.cors.frontendUrl, reflectAnyOrigin: config.cors.reflectAnyOrigin }));
-  app.use(bearerAuth({ tokens: config.auth.tokens }));
+  // WebSocket paths also take ?token= (browsers cannot set headers on a handshake; see src/node/websockets.ts).
+  app.use(bearerAuth({ tokens: config.auth.tokens, acceptQueryToken: isWebSocketPath }));
   app.use(limitBody(config.server.maxBodyBytes));
   app.use(jsonBody());
 

@@ -13,12 +13,19 @@ import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
 import type { Logger } from "./log";
+import { mcpFromConfig } from "./mcp";
+import type { McpFiles } from "./mcp/types";
 import type { RepoServices } from "./repos/types";
 import { unavailableRepos } from "./repos/unavailable";
 import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
+import type { TextFiles } from "./runs/iterate/definition-of-done";
+import { createCallbackPayload } from "./runs/iterate/payload";
+import { createIterateService, type IterateService } from "./runs/iterate/service";
+import { createIterationStore } from "./runs/iterate/store";
 import { createRunService, type RunService } from "./runs/service";
 import { createRunStore } from "./runs/store";
+import { createSummarizer } from "./runs/summarize";
 
 /** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
 export interface ResolvedWorkspace {
@@ -57,6 +64,8 @@ export interface Deps {
   conversations: ReturnType<typeof createConversationService>;
   agentConversations: ReturnType<typeof createAgentConversationService>;
   runs: RunService;
+  /** Iterate mode (§6): worker and review child runs until the definition of done holds. */
+  iterate: IterateService;
   /** Identifies this process among instances sharing the database. */
   instanceId: string;
   /** The callback outbox; `callbacks.startWorker()` (Node server) delivers it. */
@@ -75,6 +84,13 @@ export interface DepsInput {
   executor: Executor;
   /** Environment agents inherit (the runner's own secrets are removed before use). */
   baseEnv: Record<string, string | undefined>;
+  /** Node: per-run MCP files and definition-of-done lookups (absent: no MCP, no file lookups). */
+  workspaceFiles?: McpFiles & TextFiles;
+  /**
+   * Told about work that must outlive the request that started it (runs, callback rounds). The
+   * Workers entry keeps it alive with waitUntil (src/worker/background.ts); Node needs nothing.
+   */
+  background?: (work: Promise<unknown>) => void;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -82,11 +98,13 @@ export function buildDeps(input: DepsInput): Deps {
   const { config, log, db } = input;
   const instanceId = crypto.randomUUID();
   const slots = createSlots(config.slots);
-  const callbacks = createCallbacks({ db, config, log, instanceId });
+  const callbacks = createCallbacks({ db, config, log, instanceId, background: input.background });
   const repos = input.repos ?? unavailableRepos();
   const settings = createSettings(db, { debugFallback: config.debugFallback });
   const conversationStore = input.conversationStore ?? createLibsqlConversationStore(db);
   const conversations = createConversationService(conversationStore, { isDebugEnabled: () => settings.isEnabled("debug") });
+  const iterations = createIterationStore(db);
+  const mcp = input.workspaceFiles ? mcpFromConfig(config, input.workspaceFiles, input.baseEnv, log) : undefined;
   const runs = createRunService({
     config,
     log,
@@ -103,7 +121,35 @@ export function buildDeps(input: DepsInput): Deps {
     agent: agentRegistry(config),
     baseEnv: input.baseEnv,
     instanceId,
-    hooks: createRunHooks({ callbacks, log, repos, conversations }),
+    mcp,
+    background: input.background,
+    hooks: createRunHooks({
+      payload: createCallbackPayload(iterations),
+      callbacks,
+      log,
+      repos,
+      conversations,
+      summarizer: createSummarizer({
+        conversations,
+        slots,
+        executor: input.executor,
+        agent: agentRegistry(config),
+        config,
+        baseEnv: input.baseEnv,
+        log,
+      }),
+    }),
+  });
+  const iterate = createIterateService({
+    config,
+    log,
+    runs,
+    iterations,
+    conversations,
+    repos,
+    agent: agentRegistry(config),
+    mcp,
+    files: input.workspaceFiles,
   });
   return {
     config,
@@ -119,6 +165,7 @@ export function buildDeps(input: DepsInput): Deps {
     conversations,
     agentConversations: createAgentConversationService(conversationStore),
     runs,
+    iterate,
     instanceId,
     callbacks,
   };

@@ -17,7 +17,8 @@ export const SECRET_KEYS = [
   "cookie",
 ];
 
-const redactPaths = SECRET_KEYS.flatMap((key) => {
+/** pino redact paths for SECRET_KEYS (shared with the Workers logger, src/worker/log.ts). */
+export const redactPaths = SECRET_KEYS.flatMap((key) => {
   const plain = /^[A-Za-z_$][\w$]*$/.test(key);
   const step = plain ? `.${key}` : `["${key}"]`;
   return [plain ? key : step, `*${step}`, `*.*${step}`];

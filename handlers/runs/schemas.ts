@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { RUN_STATUSES } from "../../src/runs/types";
+import { IterateDetailSchema, IterationSchema } from "../../src/runs/iterate/schemas";
+import { RUN_MODES, RUN_STATUSES } from "../../src/runs/types";
 
 export const RunIdParams = z.object({
   id: z
@@ -13,7 +14,7 @@ export const RunSchema = z
     id: z.string(),
     requestId: z.string(),
     agent: z.string(),
-    mode: z.enum(["sync", "async", "conversation"]),
+    mode: z.enum(RUN_MODES),
     repository: z.string().nullable(),
     branch: z.string().nullable(),
     cwd: z.string(),
@@ -30,11 +31,16 @@ export const RunSchema = z
     callbackUrl: z.string().nullable(),
     command: z.array(z.string()).nullable(),
     pid: z.number().nullable(),
+    parentRunId: z.string().nullable(),
+    mcpServers: z.array(z.string()).nullable(),
     eventCount: z.number(),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     updatedAt: z.string(),
     eventsUrl: z.string(),
+    /** Iterate runs only: the options it ran with and every attempt so far. */
+    iterate: IterateDetailSchema.optional(),
+    iterations: z.array(IterationSchema).optional(),
   })
   .openapi("Run");

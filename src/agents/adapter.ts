@@ -8,6 +8,8 @@ export interface AgentRunInput {
   /** The agent's own session/thread id from an earlier run in the same conversation. */
   resumeSessionId?: string;
   model?: string;
+  /** At least one MCP server is configured for this run (cursor: `--approve-mcps`, spec §4.4). */
+  approveMcps?: boolean;
 }
 
 /**

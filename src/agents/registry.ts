@@ -16,8 +16,14 @@ export function agentRegistry(config: Config): (name: AgentName) => AgentAdapter
     cursor: {
       name: "cursor",
       command: config.cursor.cliPath,
-      args: ({ prompt, resumeSessionId, model }) =>
-        cursorArgs({ prompt, outputFormat, ...(resumeSessionId ? { resumeSessionId } : {}), ...(model ? { model } : {}) }),
+      args: ({ prompt, resumeSessionId, model, approveMcps }) =>
+        cursorArgs({
+          prompt,
+          outputFormat,
+          ...(resumeSessionId ? { resumeSessionId } : {}),
+          ...(model ? { model } : {}),
+          ...(approveMcps ? { approveMcps } : {}),
+        }),
       parser: () => createCursorParser({ outputFormat }),
       setupError: detectCursorSetupError,
     },

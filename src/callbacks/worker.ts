@@ -1,7 +1,8 @@
 import type { Logger } from "../log";
+import { attemptDelivery } from "./attempt";
 import type { Deliver } from "./deliverer";
 import type { Outbox } from "./outbox";
-import type { AttemptOutcome, ClaimedDelivery } from "./types";
+import type { ClaimedDelivery } from "./types";
 
 export interface CallbackWorkerOptions {
   outbox: Pick<Outbox, "claimDue" | "finishAttempt">;
@@ -55,24 +56,7 @@ export function startCallbackWorker(options: CallbackWorkerOptions): CallbackWor
     (timer as { unref?: () => void }).unref?.();
   };
 
-  const attempt = async (claimed: ClaimedDelivery) => {
-    let outcome: AttemptOutcome;
-    try {
-      outcome = await deliver(claimed);
-    } catch (err) {
-      // deliver() does not throw; this keeps a bug from stranding the lease until it expires.
-      outcome = { kind: "failed", startedAt: new Date().toISOString(), durationMs: 0, error: String(err) };
-    }
-    try {
-      const settled = await outbox.finishAttempt(claimed, outcome, instanceId);
-      if (!settled) log.warn({ deliveryId: claimed.id, instanceId }, "Callback lease expired before its attempt was recorded");
-    } catch (err) {
-      log.error(
-        { deliveryId: claimed.id, err },
-        "Could not record a callback attempt; it will be retried when its lease expires",
-      );
-    }
-  };
+  const attempt = (claimed: ClaimedDelivery) => attemptDelivery({ outbox, deliver, log, instanceId }, claimed);
 
   function tick() {
     timer = undefined;

@@ -25,12 +25,30 @@ const TRACKING_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 export function createMigrator(db: Client, sources: MigrationSource[]) {
   const sorted = [...sources].sort((a, b) => a.name.localeCompare(b.name));
 
-  const inTransaction = async (sql: string, bookkeeping: { sql: string; args: (string | null)[] }) => {
+  /** Names this migrator really applied (another instance migrating at the same moment may win some). */
+  const appliedHere = new Set<string>();
+
+  const inTransaction = async (
+    sql: string,
+    bookkeeping: { sql: string; args: (string | null)[] },
+    applyOnly?: string,
+  ) => {
     const tx = await db.transaction("write");
     try {
+      // Instances sharing a database may start together: both read the same pending list, then
+      // queue on the write lock. Re-checked under the lock, the loser skips what the winner applied
+      // instead of running a migration twice (an ALTER TABLE would fail the second time).
+      if (applyOnly !== undefined) {
+        const done = await tx.execute({ sql: "SELECT 1 FROM schema_migrations WHERE name = ?", args: [applyOnly] });
+        if (done.rows.length > 0) {
+          await tx.commit();
+          return;
+        }
+      }
       if (sql) await tx.executeMultiple(sql);
       await tx.execute(bookkeeping);
       await tx.commit();
+      if (applyOnly !== undefined) appliedHere.add(applyOnly);
     } catch (error) {
       await tx.rollback().catch(() => {});
       throw error;
@@ -43,10 +61,14 @@ export function createMigrator(db: Client, sources: MigrationSource[]) {
     migrations: sorted.map((source) => ({
       name: source.name,
       up: () =>
-        inTransaction(source.up, {
-          sql: "INSERT OR IGNORE INTO schema_migrations (name, executed_at) VALUES (?, ?)",
-          args: [source.name, new Date().toISOString()],
-        }),
+        inTransaction(
+          source.up,
+          {
+            sql: "INSERT OR IGNORE INTO schema_migrations (name, executed_at) VALUES (?, ?)",
+            args: [source.name, new Date().toISOString()],
+          },
+          source.name,
+        ),
       down: () => inTransaction(source.down, { sql: "DELETE FROM schema_migrations WHERE name = ?", args: [source.name] }),
     })),
     context: db,
@@ -66,8 +88,9 @@ export function createMigrator(db: Client, sources: MigrationSource[]) {
   return {
     /** Applies every pending migration; returns the names applied. */
     async up(): Promise<string[]> {
+      appliedHere.clear();
       const applied = await umzug.up();
-      return applied.map((m) => m.name);
+      return applied.map((m) => m.name).filter((name) => appliedHere.has(name));
     },
     /** Reverts the last applied migration (or `step` of them); returns the names reverted. */
     async down(step = 1): Promise<string[]> {

@@ -13,6 +13,15 @@ export async function matchesAnyToken(candidate: string, tokens: readonly string
 }
 
 /**
+ * The token a request presents: the `Authorization: Bearer` header, else (where allowed) the
+ * `?token=` value. A malformed header counts as no token, never falls back to the query.
+ */
+export function presentedToken(header: string | undefined | null, query?: string | null): string | undefined {
+  if (header) return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  return query || undefined;
+}
+
+/**
  * Bearer-token auth for every route except `GET /health` (and CORS preflights, answered earlier).
  * Hand-written rather than hono/bearer-auth because that answers a malformed header with 400 and a
  * text body, where our contract is always 401 `{success:false, error:"Unauthorized"}`.
@@ -23,13 +32,19 @@ export async function matchesAnyToken(candidate: string, tokens: readonly string
 export function bearerAuth(options: {
   tokens: readonly string[];
   isPublic?: (method: string, path: string) => boolean;
+  /**
+   * Paths where `?token=` may stand in for the header. Only WebSocket endpoints: browsers cannot
+   * set headers on a WebSocket handshake. Everywhere else a token in a URL would end up in logs.
+   */
+  acceptQueryToken?: (path: string) => boolean;
 }): MiddlewareHandler {
   const isPublic = options.isPublic ?? ((method, path) => (method === "GET" || method === "HEAD") && path === "/health");
   return async (c, next) => {
     if (options.tokens.length === 0 || isPublic(c.req.method, c.req.path)) return next();
-    const header = c.req.header("Authorization") ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1] || !(await matchesAnyToken(match[1], options.tokens))) {
+    const header = c.req.header("Authorization");
+    const query = options.acceptQueryToken?.(c.req.path) ? c.req.query("token") : undefined;
+    const token = presentedToken(header, query);
+    if (!token || !(await matchesAnyToken(token, options.tokens))) {
       throw new HttpError(401, "Unauthorized", { headers: { "WWW-Authenticate": 'Bearer realm="cursor-runner"' } });
     }
     return next();

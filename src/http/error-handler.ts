@@ -5,7 +5,8 @@ import { errorBody, HttpError } from "./errors";
 
 /**
  * Turns anything thrown into the one error envelope (§2.3). HttpErrors keep their status and
- * message; Hono's own HTTPExceptions keep theirs; anything else is a 500 that says only
+ * message; Hono's own HTTPExceptions keep theirs; conversation-storage outages are 503s (retry
+ * later); anything else is a 500 that says only
  * "Internal server error" (the cause goes to the log, never to the client).
  */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
@@ -13,6 +14,12 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HttpError) {
     if (error.status >= 500) c.var.deps?.log.error({ err: error, requestId }, error.message);
     return c.json(errorBody(error.message, { ...error.extra, requestId }), error.status, error.headers);
+  }
+  // Conversation storage down (Redis restarting…): worth a retry, not a 500. Matched by name so
+  // this module does not depend on the conversations layer.
+  if (error.name === "StoreUnavailableError") {
+    c.var.deps?.log.warn({ err: error, requestId, path: c.req.path }, "Conversation storage unavailable");
+    return c.json(errorBody(`${error.message}; try again shortly`, { requestId }), 503, { "Retry-After": "5" });
   }
   if (error instanceof HTTPException) {
     const response = error.getResponse();

@@ -1,9 +1,11 @@
+import type { Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { ConfigError } from "../config";
 import type { Deps } from "../deps";
 import { startBackground } from "./background";
+import { attachWebSockets } from "./websockets";
 import { createNodeDeps } from "./wiring";
 
 /**
@@ -24,11 +26,15 @@ export async function startServer(
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.server.port;
+  // WebSockets (§2.5) share the port: the `upgrade` event is theirs.
+  const websockets = attachWebSockets(server as Server, deps);
 
   let closing: Promise<void> | undefined;
   /** Stops accepting, lets in-flight requests finish within the grace period, then closes the database. */
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
+      // WebSocket clients are told goodbye (1001); the server's close callback waits for their sockets.
+      void websockets.close();
       const force = setTimeout(() => {
         log.warn({ graceMs: config.server.shutdownGraceMs }, "Grace period over; closing remaining connections");
         if ("closeAllConnections" in server) server.closeAllConnections();

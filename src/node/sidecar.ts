@@ -10,8 +10,8 @@ import { createSidecarApp } from "../sidecar/app";
 import { cwdInside } from "../sidecar/cwd";
 import { createProcessRegistry } from "../sidecar/registry";
 
-/** The sidecar's own secrets never reach a process that runs without an explicit environment. */
-const SIDECAR_SECRETS = ["SIDECAR_TOKEN", "RUNNER_API_TOKENS", "WEBHOOK_SECRET", "DATABASE_AUTH_TOKEN"];
+/** The sidecar's own secrets never reach a process it runs. */
+const SIDECAR_SECRETS = ["SIDECAR_TOKEN", "RUNNER_API_TOKENS", "WEBHOOK_SECRET", "DATABASE_AUTH_TOKEN", "UPSTASH_REDIS_REST_TOKEN"];
 
 /**
  * Starts the sidecar: SIDECAR_TOKEN is required (it runs processes for whoever holds it), and

@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import type { RepoServices } from "../repos/types";
 import { callbackPayload } from "./compat";
 import type { RunHooks } from "./service";
+import type { Summarizer } from "./summarize";
 import type { RunRecord } from "./types";
 
 /** Rebuilds the callback URL with its own secret, which the outbox takes out again and sends as a header. */
@@ -25,6 +26,10 @@ export function createRunHooks(deps: {
   log: Logger;
   repos: RepoServices;
   conversations: ReturnType<typeof createConversationService>;
+  /** The callback body of a run (iterate runs carry their iterations); the execute body when absent. */
+  payload?: (run: RunRecord) => Promise<Record<string, unknown>>;
+  /** Condenses the conversation when a run overflowed the agent's context window (§5.4). */
+  summarizer?: Pick<Summarizer, "afterRun">;
 }): RunHooks {
   /** Conversation storage may be down (Redis outage): the run goes on, the failure is logged. */
   const record = async (run: RunRecord, role: "user" | "assistant", content: string) => {
@@ -59,9 +64,15 @@ export function createRunHooks(deps: {
     },
     async onFinish(run) {
       await record(run, "assistant", run.output || run.stderr || run.error || "");
+      deps.summarizer?.afterRun(run); // in the background, after the answer is recorded
       const url = callbackTarget(run);
       if (!url) return;
-      await deps.callbacks.enqueue({ runId: run.id, requestId: run.requestId, url, payload: callbackPayload(run) });
+      await deps.callbacks.enqueue({
+        runId: run.id,
+        requestId: run.requestId,
+        url,
+        payload: deps.payload ? await deps.payload(run) : callbackPayload(run),
+      });
     },
   };
 }

@@ -5,11 +5,12 @@ import type { Slots } from "../exec/slots";
 import type { Executor, ProcessHandle } from "../exec/types";
 import { HttpError } from "../http/errors";
 import type { Logger } from "../log";
+import type { McpLease, RunMcp } from "../mcp/types";
 import type { RunEventLog } from "./event-log";
 import { createLineSplitter } from "./lines";
 import { decideOutcome } from "./outcome";
 import type { RunStore } from "./store";
-import type { NewRun, RunRecord } from "./types";
+import type { NewRun, RunFinish, RunRecord } from "./types";
 
 /** Called once per run when it settles (conversation recording, callbacks). Errors are logged, never thrown. */
 export interface RunHooks {
@@ -36,9 +37,30 @@ export interface RunServiceDeps {
   /** Identifies this process as the owner of the runs it executes. */
   instanceId: string;
   hooks?: RunHooks;
+  /** Per-run MCP configuration for cursor runs (Node only; absent elsewhere). */
+  mcp?: RunMcp;
+  /**
+   * Told about every run's `done`, so a runtime that ends work when the response is sent (Workers)
+   * can keep it alive; the Node server needs nothing (absent).
+   */
+  background?: (work: Promise<unknown>) => void;
 }
 
 export type StartRun = Omit<NewRun, "id">;
+
+/** Per-start overrides that need not survive a restart (a restarted run is failed, not resumed). */
+export interface StartOptions {
+  /** Wall-clock limit instead of CURSOR_CLI_TIMEOUT (iterate: per-attempt and budget limits). */
+  hardTimeoutMs?: number;
+  /** Executable instead of the adapter's own (REVIEW_AGENT_CLI_PATH). */
+  command?: string;
+}
+
+/** The body of a run without a process (an iterate request): it drives child runs and returns the outcome. */
+export type Orchestration = (
+  run: RunRecord,
+  context: { signal: AbortSignal; note: (detail: string) => void },
+) => Promise<RunFinish>;
 
 export interface StartedRun {
   run: RunRecord;
@@ -51,11 +73,13 @@ interface LiveRun {
   /** Set when the runner itself is stopping: the run is reported as interrupted, not cancelled. */
   shuttingDown?: boolean;
   handle?: ProcessHandle;
+  /** The run's MCP file, released when the run ends. */
+  mcp?: McpLease;
   done: Promise<RunRecord>;
 }
 
 /** The runner's own secrets never reach an agent's environment. */
-const RUNNER_SECRETS = [
+export const RUNNER_SECRETS = [
   "RUNNER_API_TOKENS",
   "WEBHOOK_SECRET",
   "DATABASE_AUTH_TOKEN",
@@ -102,7 +126,7 @@ export function createRunService(deps: RunServiceDeps) {
     return final;
   };
 
-  const execute = async (run: RunRecord, controller: AbortController): Promise<RunRecord> => {
+  const execute = async (run: RunRecord, controller: AbortController, options: StartOptions): Promise<RunRecord> => {
     if (deps.hooks?.prepare) {
       events.append(run.id, { type: "status", status: "preparing" });
       try {
@@ -113,14 +137,31 @@ export function createRunService(deps: RunServiceDeps) {
       }
     }
     const adapter = deps.agent(run.agent);
+    // Only cursor-agent reads `.cursor/mcp.json`; the file is per workspace, never a shared global one (§12 item 13).
+    let mcp: McpLease | undefined;
+    if (deps.mcp && adapter.name === "cursor") {
+      try {
+        mcp = await deps.mcp.acquire(run);
+      } catch (error) {
+        const failure = { status: "failed" as const, reason: "workspace", exitCode: null, output: null, stderr: null };
+        return settle(run, await store.finish(run.id, { ...failure, error: (error as Error).message }, events.count(run.id)));
+      }
+      const lease = live.get(run.id);
+      if (lease) lease.mcp = mcp;
+      if (run.mcpServers == null) await store.setMcpServers(run.id, mcp.servers);
+    }
     const resumeSessionId = run.conversationId ? await store.latestSession(run.conversationId, run.agent) : null;
-    const args = adapter.args({ prompt: run.prompt, ...(resumeSessionId ? { resumeSessionId } : {}) });
+    const args = adapter.args({
+      prompt: run.prompt,
+      ...(resumeSessionId ? { resumeSessionId } : {}),
+      ...(mcp?.servers.length ? { approveMcps: true } : {}),
+    });
     const handle = executor.run({
-      command: adapter.command,
+      command: options.command ?? adapter.command,
       args,
       cwd: run.cwd,
       env: { ...agentEnv(adapter), CURSOR_RUNNER_RUN_ID: run.id },
-      hardTimeoutMs: config.cursor.timeoutMs,
+      hardTimeoutMs: options.hardTimeoutMs ?? config.cursor.timeoutMs,
       idleTimeoutMs: config.cursor.idleTimeoutMs,
       maxOutputBytes: config.cursor.maxOutputBytes,
       killGraceMs: config.runs.killGraceMs,
@@ -184,7 +225,7 @@ export function createRunService(deps: RunServiceDeps) {
     /**
      * Creates the run and queues it for a slot. Throws 429 at once when the waiting queue is full.
      */
-    async start(input: StartRun): Promise<StartedRun> {
+    async start(input: StartRun, options: StartOptions = {}): Promise<StartedRun> {
       const status = slots.status();
       if (status.available === 0 && status.waiting >= status.maxQueue) {
         throw new HttpError(429, `Execution queue is full (${status.maxQueue} runs waiting); retry later`, {
@@ -198,7 +239,7 @@ export function createRunService(deps: RunServiceDeps) {
       const { controller } = entry;
       live.set(run.id, entry); // before slots.run: p-queue may start the task synchronously
       entry.done = slots
-        .run(() => execute(run, controller), { signal: controller.signal })
+        .run(() => execute(run, controller, options), { signal: controller.signal })
         .catch(async (error: unknown) => {
           // Never started: cancelled (or shut down) while waiting, or an internal failure.
           const aborted = controller.signal.aborted;
@@ -215,9 +256,50 @@ export function createRunService(deps: RunServiceDeps) {
           );
           return settle(run, finished);
         })
-        .finally(() => live.delete(run.id));
+        .finally(async () => {
+          await entry.mcp?.release().catch((error) => log.warn({ err: error, runId: run.id }, "Could not remove the MCP file"));
+          live.delete(run.id);
+        });
       const done = entry.done;
+      deps.background?.(done);
       return { run, done };
+    },
+
+    /**
+     * Starts a run without a process of its own (an iterate request): no slot, but it is live here
+     * (heart-beaten, cancellable, failed as interrupted on shutdown or by the crash sweep) while
+     * `body` drives its child runs. `body`'s outcome settles it, through the same hooks as any run.
+     *
+     * @example
+     * const { done } = await runs.orchestrate({ ...input, mode: "iterate" }, async (run, { signal }) => outcome);
+     */
+    async orchestrate(input: StartRun, body: Orchestration): Promise<StartedRun> {
+      const run = await store.create({ ...input, id: crypto.randomUUID() }, deps.instanceId);
+      events.open(run.id);
+      events.append(run.id, { type: "status", status: "queued" });
+      const entry: LiveRun = { controller: new AbortController(), done: Promise.resolve(run) };
+      const { signal } = entry.controller;
+      live.set(run.id, entry);
+      const note = (detail: string) => events.append(run.id, { type: "status", status: "running", detail });
+      entry.done = (async () => {
+        const running = await store.markRunning(run.id, { command: [], pid: null });
+        if (!running) return settle(run, null);
+        events.append(run.id, { type: "status", status: "running" });
+        await callHook("onStart", running);
+        let outcome: RunFinish;
+        try {
+          outcome = await body(running, { signal, note });
+        } catch (error) {
+          log.error({ err: error, runId: run.id }, "Orchestrated run failed");
+          const message = (error as Error).message;
+          outcome = { status: "failed", reason: "internal", exitCode: null, output: null, stderr: null, error: message };
+        }
+        if (entry.shuttingDown)
+          outcome = { ...outcome, status: "failed", reason: "interrupted", error: "interrupted by shutdown" };
+        return settle(run, await store.finish(run.id, outcome, events.count(run.id)));
+      })().finally(() => live.delete(run.id));
+      deps.background?.(entry.done);
+      return { run, done: entry.done };
     },
 
     get: (id: string) => store.get(id),
@@ -269,11 +351,14 @@ export function createRunService(deps: RunServiceDeps) {
       return stale;
     },
 
+    /** Marks this instance's live runs as still owned (Workers call it while they have runs in flight). */
+    heartbeat: () => store.heartbeat([...live.keys()]),
+
     /** Heart-beats this instance's runs and sweeps stale ones until stopped. */
     startMaintenance(): () => void {
       const timer = setInterval(() => {
-        void store
-          .heartbeat([...live.keys()])
+        void service
+          .heartbeat()
           .then(() => service.recoverStale())
           .catch((error) => log.error({ err: error }, "Run maintenance failed"));
       }, config.runs.heartbeatMs);

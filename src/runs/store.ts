@@ -28,6 +28,8 @@ export const toRun = (row: Row | Record<string, unknown>): RunRecord => ({
   callbackSecret: str(row.callback_secret),
   command: row.command == null ? null : (JSON.parse(String(row.command)) as string[]),
   pid: num(row.pid),
+  parentRunId: str(row.parent_run_id),
+  mcpServers: row.mcp_servers == null ? null : (JSON.parse(String(row.mcp_servers)) as string[]),
   eventCount: Number(row.event_count ?? 0),
   createdAt: String(row.created_at),
   startedAt: str(row.started_at),
@@ -52,8 +54,8 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
       const ts = now();
       const created = await one(
         `INSERT INTO runs (id, request_id, agent, mode, repository, branch, create_branch, cwd, prompt, status, conversation_id,
-           queue_type, callback_url, callback_secret, owner, heartbeat_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+           queue_type, callback_url, callback_secret, parent_run_id, mcp_servers, owner, heartbeat_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [
           run.id,
           run.requestId,
@@ -68,6 +70,8 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
           run.queueType ?? null,
           run.callbackUrl ?? null,
           run.callbackSecret ?? null,
+          run.parentRunId ?? null,
+          run.mcpServers ? JSON.stringify(run.mcpServers) : null,
           owner,
           ts,
           ts,
@@ -91,6 +95,13 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
 
     setSession: async (id: string, sessionId: string) => {
       await db.execute({ sql: "UPDATE runs SET session_id = ?, updated_at = ? WHERE id = ?", args: [sessionId, now(), id] });
+    },
+
+    setMcpServers: async (id: string, servers: string[]) => {
+      await db.execute({
+        sql: "UPDATE runs SET mcp_servers = ?, updated_at = ? WHERE id = ?",
+        args: [JSON.stringify(servers), now(), id],
+      });
     },
 
     /** Settles a live run once; null when it was already finished (e.g. by a recovery sweep). */

@@ -4,7 +4,9 @@ export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
 
-export type RunMode = "sync" | "async" | "conversation";
+/** `iterate` is an iterate request (no process of its own); `iteration` and `review` are its child runs. */
+export const RUN_MODES = ["sync", "async", "conversation", "iterate", "iteration", "review"] as const;
+export type RunMode = (typeof RUN_MODES)[number];
 
 export interface RunRecord {
   id: string;
@@ -34,6 +36,10 @@ export interface RunRecord {
   callbackSecret: string | null;
   command: string[] | null;
   pid: number | null;
+  /** The iterate run this run is an attempt or review of. */
+  parentRunId: string | null;
+  /** MCP servers selected for the run (null until selected). */
+  mcpServers: string[] | null;
   eventCount: number;
   createdAt: string;
   startedAt: string | null;
@@ -55,6 +61,9 @@ export interface NewRun {
   queueType?: string | null;
   callbackUrl?: string | null;
   callbackSecret?: string | null;
+  parentRunId?: string | null;
+  /** The MCP selection to use; when absent the run service selects from the prompt. */
+  mcpServers?: string[] | null;
 }
 
 export interface RunFinish {

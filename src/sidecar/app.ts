@@ -17,7 +17,10 @@ export interface SidecarAppOptions {
   resolveCwd: (cwd: string) => Promise<string>;
   /** Exact command strings that may be run; empty = any. */
   allowedCommands?: readonly string[];
-  /** Environment for a process whose request has no `env` (never the sidecar's own secrets). */
+  /**
+   * The sidecar host's environment (never its own secrets): a process gets it, with the request's
+   * `env` on top. A runner on another host (Workers) cannot know this host's PATH or HOME.
+   */
   baseEnv?: Record<string, string | undefined>;
   /** Default 8 MiB: a prompt travels in argv or stdin. */
   maxBodyBytes?: number;
@@ -62,7 +65,7 @@ export function createSidecarApp(options: SidecarAppOptions) {
       throw new HttpError(403, `Command not allowed on this sidecar: ${body.command}`);
     }
     const cwd = await options.resolveCwd(body.cwd);
-    const started = registry.start({ ...body, cwd, env: body.env ?? options.baseEnv });
+    const started = registry.start({ ...body, cwd, env: body.env ? { ...options.baseEnv, ...body.env } : options.baseEnv });
     return c.json({ id: started.id, pid: started.pid }, 201);
   });
 

@@ -18,6 +18,9 @@ export default defineEndpoint(
   async (c) => {
     const run = await c.var.deps.runs.get(c.req.valid("param").id);
     if (!run) throw new HttpError(404, "Run not found");
-    return c.json(publicRun(run), 200);
+    if (run.mode !== "iterate") return c.json(publicRun(run), 200);
+    const { options, iterations } = await c.var.deps.iterate.describe(run.id);
+    const iterate = options ? { ...options, doneWhen: options.doneWhen ?? null } : undefined;
+    return c.json({ ...publicRun(run), ...(iterate ? { iterate } : {}), iterations }, 200);
   },
 );

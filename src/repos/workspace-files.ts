@@ -1,0 +1,97 @@
+// Node-only: reads and writes workspace files (per-run MCP config, definition-of-done sources).
+import fs from "node:fs";
+import { chmod, mkdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import git from "isomorphic-git";
+import type { McpFiles, McpWriteResult } from "../mcp/types";
+import type { TextFiles } from "../runs/iterate/definition-of-done";
+
+/** The bundled catalogue (§10.9.1), used when MCP_CONFIG_PATH is unset. */
+export const BUNDLED_MCP_CONFIG = fileURLToPath(new URL("../../config/mcp.json", import.meta.url));
+
+const MCP_FILE = ".cursor/mcp.json";
+/** Larger files are not definitions of done. */
+const MAX_TEXT_BYTES = 256 * 1024;
+
+/**
+ * The Node side of per-run MCP files and definition-of-done lookups. The MCP file is written with
+ * mode 0600 (it may hold resolved secrets) and listed in .git/info/exclude like the trust files;
+ * a file the repository tracks is never touched.
+ *
+ * @example
+ * const files = createWorkspaceFiles({ catalogPath: config.mcp.configPath });
+ * await files.write(repoDir, { mcpServers: {} });
+ */
+export function createWorkspaceFiles(options: { catalogPath?: string | undefined } = {}): McpFiles & TextFiles {
+  return {
+    async readCatalogue() {
+      return JSON.parse(await readFile(options.catalogPath ?? BUNDLED_MCP_CONFIG, "utf8"));
+    },
+
+    async write(dir, config): Promise<McpWriteResult> {
+      if (await isTracked(dir, MCP_FILE)) return { written: false, reason: `${MCP_FILE} is tracked by the repository` };
+      const path = join(dir, MCP_FILE);
+      const previous = await readFile(path, "utf8").catch(() => undefined);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      await chmod(path, 0o600);
+      await excludeFromGit(dir, `/${MCP_FILE}`).catch(() => false);
+      return { written: true, ...(previous !== undefined ? { previous } : {}) };
+    },
+
+    async remove(dir, previous) {
+      const path = join(dir, MCP_FILE);
+      if (previous !== undefined) await writeFile(path, previous);
+      else await rm(path, { force: true });
+    },
+
+    async readText(root, path) {
+      try {
+        const realRoot = await realpath(root);
+        const real = await realpath(resolve(realRoot, path));
+        const rel = relative(realRoot, real);
+        if (!rel || rel.startsWith("..") || rel.startsWith(sep) || resolve(realRoot, rel) !== real) return null;
+        const info = await stat(real);
+        if (!info.isFile() || info.size > MAX_TEXT_BYTES) return null;
+        return await readFile(real, "utf8");
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+async function isTracked(dir: string, filepath: string): Promise<boolean> {
+  try {
+    const status = await git.status({ fs, dir, filepath });
+    return !["absent", "*added", "ignored"].includes(status);
+  } catch {
+    return false; // not a git repository
+  }
+}
+
+/** Appends `line` to the repository's info/exclude (a worktree's `.git` file is followed). */
+async function excludeFromGit(dir: string, line: string): Promise<boolean> {
+  const gitDir = await gitDirOf(dir);
+  if (!gitDir) return false;
+  const excludePath = join(gitDir, "info", "exclude");
+  const current = await readFile(excludePath, "utf8").catch(() => "");
+  if (current.split(/\r?\n/).some((entry) => entry.trim() === line)) return true;
+  const prefix = current === "" || current.endsWith("\n") ? "" : "\n";
+  await mkdir(dirname(excludePath), { recursive: true });
+  await writeFile(excludePath, `${current}${prefix}# cursor-runner per-run MCP config\n${line}\n`);
+  return true;
+}
+
+async function gitDirOf(dir: string): Promise<string | undefined> {
+  const dotGit = join(dir, ".git");
+  try {
+    const stats = await stat(dotGit);
+    if (stats.isDirectory()) return dotGit;
+    const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, "utf8"));
+    return pointer?.[1] ? resolve(dir, pointer[1].trim()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
