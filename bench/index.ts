@@ -2,12 +2,14 @@
  * `npm run bench [-- part …]`: runs the benchmarks (all parts by default) in one process, so every
  * comparison is between numbers measured in the same run on the same (shared, noisy) machine.
  */
+import { benchAgents } from "./agents";
 import { benchConversations } from "./conversations";
 import { benchExecution } from "./execution";
 
 const parts: Record<string, () => Promise<unknown>> = {
   execution: () => benchExecution(),
   conversations: () => benchConversations(),
+  agents: () => benchAgents(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -1,4 +1,5 @@
 import type { Endpoint } from "../src/http/endpoint";
+import listAgents from "./agents/get";
 import { apiGetConversation, conversationsGetConversation } from "./api/[conversationId]/get";
 import { apiPostMessage, conversationsPostMessage } from "./api/[conversationId]/message/post";
 import getAgentConversation from "./api/agent/[id]/get";
@@ -46,6 +47,7 @@ import telegramWebhook from "./telegram/webhook/post";
 export const endpoints: Endpoint[] = [
   health,
   healthQueue,
+  listAgents,
   telegramWebhook,
   execute,
   executeAsync,

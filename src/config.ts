@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AGENT_NAMES } from "./agents/adapter";
+import { CODEX_SANDBOXES } from "./agents/codex";
 
 /**
  * Environment → typed Config, parsed once with zod.
@@ -121,6 +123,13 @@ const envSchema = z.object({
   CURSOR_RUNNER_USE_PTY: flag(),
   CURSOR_OUTPUT_FORMAT: oneOf(["stream-json", "text"] as const, "stream-json"),
   CURSOR_CLI_ITERATE_TIMEOUT: int("milliseconds", 1_800_000),
+  DEFAULT_AGENT: oneOf(AGENT_NAMES, "cursor"),
+  CLAUDE_CLI_PATH: text(),
+  CLAUDE_ALLOWED_TOOLS: list(),
+  CODEX_CLI_PATH: text(),
+  CODEX_SANDBOX: oneOf(CODEX_SANDBOXES, "workspace-write"),
+  GEMINI_CLI_PATH: text(),
+  OPENCODE_CLI_PATH: text(),
   CURSOR_CLI_DIAGNOSTIC_TIMEOUT: int("milliseconds", 1_200_000),
   REVIEW_AGENT: text(),
   REVIEW_AGENT_CLI_PATH: text(),
@@ -274,6 +283,18 @@ function buildConfig(e: z.infer<typeof envSchema>, { cwd }: LoadConfigOptions) {
       outputFormat: e.CURSOR_OUTPUT_FORMAT,
       usePty: e.CURSOR_RUNNER_USE_PTY,
       iterateTimeoutMs: e.CURSOR_CLI_ITERATE_TIMEOUT,
+    },
+    /** The other agent CLIs; a request's `agent` picks one (default DEFAULT_AGENT). */
+    agents: {
+      default: e.DEFAULT_AGENT,
+      claude: {
+        cliPath: e.CLAUDE_CLI_PATH ?? "claude",
+        /** Empty = the adapter's default list (see CLAUDE_DEFAULT_ALLOWED_TOOLS). */
+        allowedTools: e.CLAUDE_ALLOWED_TOOLS,
+      },
+      codex: { cliPath: e.CODEX_CLI_PATH ?? "codex", sandbox: e.CODEX_SANDBOX },
+      gemini: { cliPath: e.GEMINI_CLI_PATH ?? "gemini" },
+      opencode: { cliPath: e.OPENCODE_CLI_PATH ?? "opencode" },
     },
     runs: {
       maxEvents: e.RUN_MAX_EVENTS,

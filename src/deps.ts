@@ -1,4 +1,5 @@
 import type { Client } from "@libsql/client";
+import type { AgentCliStatus } from "./agents/cli";
 import { agentRegistry } from "./agents/registry";
 import { type Callbacks, createCallbacks } from "./callbacks";
 import type { Config } from "./config";
@@ -39,12 +40,14 @@ export interface Workspaces {
   resolve(name: string | null | undefined, options?: { allowRoot?: boolean }): Promise<ResolvedWorkspace>;
 }
 
-/** Whether the configured agent CLI can be found, as reported by `/health/queue`. */
+/** Whether an agent CLI can be found, as reported by `/health/queue` and `GET /agents`. */
 export interface CliStatus {
   command: string;
   available: boolean;
   path?: string;
   error?: string;
+  /** First line of `<cli> --version`, when asked for and the probe answered. */
+  version?: string;
 }
 
 /** Everything a handler may reach. Built once per process (or per test) and passed to `createApp`. */
@@ -55,8 +58,8 @@ export interface Deps {
   settings: Settings;
   tasks: Tasks;
   slots: Slots;
-  /** Looks the agent CLI up (live, so installing it later needs no restart). */
-  cliStatus: () => Promise<CliStatus>;
+  /** Looks an agent's CLI up (live, so installing it later needs no restart); no agent = DEFAULT_AGENT. */
+  cliStatus: AgentCliStatus;
   workspaces: Workspaces;
   /** File trees, git, workspace trust, terminal, target app (Node; 501 elsewhere). */
   repos: RepoServices;
@@ -76,7 +79,7 @@ export interface DepsInput {
   config: Config;
   log: Logger;
   db: Client;
-  cliStatus: () => Promise<CliStatus>;
+  cliStatus: AgentCliStatus;
   workspaces: Workspaces;
   repos?: RepoServices;
   /** Chosen by configuration (see src/conversations/index.ts); the libSQL database's own store when absent. */
@@ -129,15 +132,7 @@ export function buildDeps(input: DepsInput): Deps {
       log,
       repos,
       conversations,
-      summarizer: createSummarizer({
-        conversations,
-        slots,
-        executor: input.executor,
-        agent: agentRegistry(config),
-        config,
-        baseEnv: input.baseEnv,
-        log,
-      }),
+      summarizer: createSummarizer({ conversations, runs: () => runs, log }),
     }),
   });
   const iterate = createIterateService({

@@ -1,6 +1,6 @@
 import type { StreamParser } from "./events";
 
-export const AGENT_NAMES = ["cursor"] as const;
+export const AGENT_NAMES = ["cursor", "claude", "codex", "gemini", "opencode"] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 export interface AgentRunInput {

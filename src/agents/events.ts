@@ -18,6 +18,8 @@ export type RunEventBody =
   | { type: "thinking"; text: string }
   | { type: "tool_started"; callId: string; tool: string; input?: unknown }
   | { type: "tool_finished"; callId: string; tool: string; output?: unknown; isError?: boolean }
+  /** A file the agent created, edited or deleted (after the tool that did it succeeded). */
+  | { type: "file_change"; path: string; kind: "add" | "update" | "delete"; callId?: string }
   | {
       type: "result";
       isError: boolean;

@@ -1,6 +1,7 @@
 // Node-only: umzug reads the file system. Workers never migrate; run `npm run migrate` against the server.
 import type { Client } from "@libsql/client";
 import { Umzug } from "umzug";
+import { isBusyError } from "./client";
 import type { MigrationSource } from "./migration-file";
 
 export interface MigrationStatus {
@@ -28,7 +29,19 @@ export function createMigrator(db: Client, sources: MigrationSource[]) {
   /** Names this migrator really applied (another instance migrating at the same moment may win some). */
   const appliedHere = new Set<string>();
 
-  const inTransaction = async (
+  /** A shared server may refuse the write lock (SQLITE_BUSY) while another instance migrates: try again. */
+  const inTransaction = async (...args: Parameters<typeof inTransactionOnce>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransactionOnce(...args);
+      } catch (error) {
+        if (!isBusyError(error) || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  };
+
+  const inTransactionOnce = async (
     sql: string,
     bookkeeping: { sql: string; args: (string | null)[] },
     applyOnly?: string,

@@ -11,7 +11,13 @@ import { cwdInside } from "../sidecar/cwd";
 import { createProcessRegistry } from "../sidecar/registry";
 
 /** The sidecar's own secrets never reach a process it runs. */
-const SIDECAR_SECRETS = ["SIDECAR_TOKEN", "RUNNER_API_TOKENS", "WEBHOOK_SECRET", "DATABASE_AUTH_TOKEN", "UPSTASH_REDIS_REST_TOKEN"];
+const SIDECAR_SECRETS = [
+  "SIDECAR_TOKEN",
+  "RUNNER_API_TOKENS",
+  "WEBHOOK_SECRET",
+  "DATABASE_AUTH_TOKEN",
+  "UPSTASH_REDIS_REST_TOKEN",
+];
 
 /**
  * Starts the sidecar: SIDECAR_TOKEN is required (it runs processes for whoever holds it), and

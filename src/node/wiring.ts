@@ -1,4 +1,5 @@
 import { type DestinationStream, pino } from "pino";
+import { agentCliStatus } from "../agents/cli";
 import { loadConfig } from "../config";
 import { createConversationStore } from "../conversations";
 import { createRedisConversationStore } from "../conversations/redis";
@@ -11,7 +12,7 @@ import { createLogger } from "../log";
 import { resolveRepository } from "../repos/safe-path";
 import { createRepoServices } from "../repos/services";
 import { createWorkspaceFiles } from "../repos/workspace-files";
-import { cliLookup } from "./cli-status";
+import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 
 /**
@@ -47,10 +48,9 @@ export async function createNodeDeps(
     log,
     db,
     // With a sidecar the CLI must be installed where the sidecar runs it, not here.
-    cliStatus:
-      config.executor.kind === "sidecar"
-        ? sidecarCliLookup(config.executor, config.cursor.cliPath)
-        : cliLookup(config.cursor.cliPath),
+    cliStatus: agentCliStatus(config, (command, options) =>
+      config.executor.kind === "sidecar" ? sidecarCliLookup(config.executor, command)() : nodeCliLookup(command, options),
+    ),
     // A sidecar's processes are on another host: it kills them itself, so there is no reapOrphan.
     executor:
       config.executor.kind === "sidecar"

@@ -2,8 +2,9 @@ import { HttpError } from "../http/errors";
 import type { RepoServices } from "./types";
 
 /**
- * `deps.repos` where no filesystem or processes exist (Workers without a sidecar): every call
- * answers 501 with the reason, instead of failing somewhere deeper.
+ * `deps.repos` where no filesystem or processes exist (Workers): every call answers 501 with the
+ * reason, instead of failing somewhere deeper — except workspace trust, which by contract never
+ * throws (a run must not fail over it) and here writes nothing: the files live on the sidecar host.
  *
  * @example
  * buildDeps({ ..., repos: undefined }).repos.git.list(); // rejects with HttpError 501
@@ -24,7 +25,7 @@ export function unavailableRepos(): RepoServices {
       commit: fail,
       prepareBranch: fail,
     },
-    ensureWorkspaceTrust: fail,
+    ensureWorkspaceTrust: async () => ({ written: [], skipped: [], excluded: false, errors: [] }),
     terminal: { run: fail },
     targetApp: { path: "", type: "node", validate: fail, runTests: fail },
   };

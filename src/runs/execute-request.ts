@@ -1,9 +1,25 @@
 import { z } from "@hono/zod-openapi";
+import { AGENT_NAMES } from "../agents/adapter";
 
 export const QUEUE_TYPES = ["default", "telegram", "api"] as const;
 export type QueueType = (typeof QUEUE_TYPES)[number];
 
 const optionalText = (field: string) => z.string({ error: `${field} must be a string` }).nullish();
+
+/** Which agent CLI runs the request (default DEFAULT_AGENT); shared by execute, iterate and conversation messages. */
+export const agentField = () =>
+  z
+    .enum(AGENT_NAMES, { error: `agent must be one of: ${AGENT_NAMES.join(", ")}` })
+    .nullish()
+    .openapi({ example: "claude" });
+
+/** The agent's model (passed as the CLI's own model flag); the CLI's configured default when absent. */
+export const modelField = () =>
+  z
+    .string({ error: "model must be a string" })
+    .min(1, { error: "model must not be empty" })
+    .max(200, { error: "model must be at most 200 characters" })
+    .nullish();
 
 const callbackUrl = (field: string) =>
   z
@@ -30,6 +46,8 @@ export const ExecuteBodySchema = z
     conversation_id: optionalText("conversation_id"),
     queueType: z.enum(QUEUE_TYPES, { error: `queueType must be one of: ${QUEUE_TYPES.join(", ")}` }).nullish(),
     maxIterations: z.number({ error: "maxIterations must be a number" }).int().positive().nullish(),
+    agent: agentField(),
+    model: modelField(),
   })
   .openapi("ExecuteRequest");
 

@@ -5,8 +5,8 @@ import type { StartRun } from "./service";
 import type { RunMode } from "./types";
 
 /**
- * Turns a validated execute body into a run to start: the agent CLI must be installed (503
- * otherwise), and the repository must resolve inside REPOSITORIES_PATH (400) and exist (404,
+ * Turns a validated execute body into a run to start: the requested agent's CLI (default
+ * DEFAULT_AGENT) must be installed (503 otherwise), and the repository must resolve inside REPOSITORIES_PATH (400) and exist (404,
  * with the original's message).
  */
 export async function prepareRun(
@@ -15,7 +15,8 @@ export async function prepareRun(
   mode: RunMode,
   requestId: string = requestIdFor(body),
 ): Promise<StartRun> {
-  const cli = await deps.cliStatus();
+  const agent = body.agent ?? deps.config.agents.default;
+  const cli = await deps.cliStatus(agent);
   if (!cli.available) {
     throw new HttpError(503, `Agent CLI unavailable: ${cli.error ?? `${cli.command} not found`}`, { extra: { requestId } });
   }
@@ -35,7 +36,8 @@ export async function prepareRun(
   );
   return {
     requestId,
-    agent: "cursor",
+    agent,
+    model: body.model ?? null,
     mode,
     repository: body.repository ?? null,
     branch: body.branchName ?? null,

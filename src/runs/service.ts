@@ -70,12 +70,42 @@ export interface StartedRun {
 
 interface LiveRun {
   controller: AbortController;
+  /** Aborts the run and stops its process, from the run's own context (see `relay`). First message wins. */
+  stop: (message: string) => void;
   /** Set when the runner itself is stopping: the run is reported as interrupted, not cancelled. */
   shuttingDown?: boolean;
   handle?: ProcessHandle;
   /** The run's MCP file, released when the run ends. */
   mcp?: McpLease;
   done: Promise<RunRecord>;
+}
+
+/**
+ * A trigger for `action` that runs it as the reaction of a promise made now. On Workers a run's
+ * abort signal and sidecar streams belong to the request that started it and may not be touched
+ * from another one (a cancel request); a promise reaction runs in the context that registered it,
+ * so the action runs in the run's own. On Node it is merely a microtask later.
+ */
+function relay<T>(action: (value: T) => void): (value: T) => void {
+  let trigger!: (value: T) => void;
+  void new Promise<T>((resolve) => {
+    trigger = resolve;
+  }).then(action);
+  return (value) => trigger(value);
+}
+
+/** A live run made in the current (the run's own) context, so `stop` is relayed back into it. */
+function liveEntry(run: RunRecord): LiveRun {
+  const controller = new AbortController();
+  const entry: LiveRun = {
+    controller,
+    stop: relay((message: string) => {
+      controller.abort();
+      entry.handle?.stop("cancelled", message);
+    }),
+    done: Promise.resolve(run),
+  };
+  return entry;
 }
 
 /** The runner's own secrets never reach an agent's environment. */
@@ -154,6 +184,7 @@ export function createRunService(deps: RunServiceDeps) {
     const args = adapter.args({
       prompt: run.prompt,
       ...(resumeSessionId ? { resumeSessionId } : {}),
+      ...(run.model ? { model: run.model } : {}),
       ...(mcp?.servers.length ? { approveMcps: true } : {}),
     });
     const handle = executor.run({
@@ -213,7 +244,8 @@ export function createRunService(deps: RunServiceDeps) {
       resultEvent,
       assistantText,
       setupError: adapter.setupError(result.stderr),
-      textMode: config.cursor.outputFormat === "text",
+      // CURSOR_OUTPUT_FORMAT is cursor's alone: every other adapter always parses JSON lines.
+      textMode: adapter.name === "cursor" && config.cursor.outputFormat === "text",
     });
     const outcome = interrupted
       ? { ...decided, status: "failed" as const, reason: "interrupted", error: "interrupted by shutdown" }
@@ -235,7 +267,7 @@ export function createRunService(deps: RunServiceDeps) {
       const run = await store.create({ ...input, id: crypto.randomUUID() }, deps.instanceId);
       events.open(run.id);
       events.append(run.id, { type: "status", status: "queued" });
-      const entry: LiveRun = { controller: new AbortController(), done: Promise.resolve(run) };
+      const entry = liveEntry(run);
       const { controller } = entry;
       live.set(run.id, entry); // before slots.run: p-queue may start the task synchronously
       entry.done = slots
@@ -277,7 +309,7 @@ export function createRunService(deps: RunServiceDeps) {
       const run = await store.create({ ...input, id: crypto.randomUUID() }, deps.instanceId);
       events.open(run.id);
       events.append(run.id, { type: "status", status: "queued" });
-      const entry: LiveRun = { controller: new AbortController(), done: Promise.resolve(run) };
+      const entry = liveEntry(run);
       const { signal } = entry.controller;
       live.set(run.id, entry);
       const note = (detail: string) => events.append(run.id, { type: "status", status: "running", detail });
@@ -308,8 +340,7 @@ export function createRunService(deps: RunServiceDeps) {
     async cancel(id: string): Promise<RunRecord> {
       const entry = live.get(id);
       if (entry) {
-        entry.controller.abort();
-        entry.handle?.stop("cancelled", "Run cancelled by request");
+        entry.stop("Run cancelled by request");
         return entry.done;
       }
       const run = await store.get(id);
@@ -370,8 +401,7 @@ export function createRunService(deps: RunServiceDeps) {
     async stopAll(): Promise<void> {
       const pending = [...live.values()].map((entry) => {
         entry.shuttingDown = true;
-        entry.controller.abort();
-        entry.handle?.stop("cancelled", "interrupted by shutdown");
+        entry.stop("interrupted by shutdown");
         return entry.done;
       });
       await Promise.allSettled(pending);

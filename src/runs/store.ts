@@ -9,6 +9,7 @@ export const toRun = (row: Row | Record<string, unknown>): RunRecord => ({
   id: String(row.id),
   requestId: String(row.request_id),
   agent: String(row.agent) as AgentName,
+  model: str(row.model),
   mode: String(row.mode) as RunMode,
   repository: str(row.repository),
   branch: str(row.branch),
@@ -54,8 +55,8 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
       const ts = now();
       const created = await one(
         `INSERT INTO runs (id, request_id, agent, mode, repository, branch, create_branch, cwd, prompt, status, conversation_id,
-           queue_type, callback_url, callback_secret, parent_run_id, mcp_servers, owner, heartbeat_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+           queue_type, callback_url, callback_secret, parent_run_id, mcp_servers, owner, heartbeat_at, created_at, updated_at, model)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [
           run.id,
           run.requestId,
@@ -76,6 +77,7 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
           ts,
           ts,
           ts,
+          run.model ?? null,
         ],
       );
       return created as RunRecord;

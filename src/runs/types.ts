@@ -5,13 +5,15 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
 
 /** `iterate` is an iterate request (no process of its own); `iteration` and `review` are its child runs. */
-export const RUN_MODES = ["sync", "async", "conversation", "iterate", "iteration", "review"] as const;
+export const RUN_MODES = ["sync", "async", "conversation", "iterate", "iteration", "review", "summary"] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
 export interface RunRecord {
   id: string;
   requestId: string;
   agent: AgentName;
+  /** The model the request asked for; null = the agent CLI's default. */
+  model: string | null;
   mode: RunMode;
   repository: string | null;
   branch: string | null;
@@ -51,6 +53,7 @@ export interface NewRun {
   id: string;
   requestId: string;
   agent: AgentName;
+  model?: string | null;
   mode: RunMode;
   repository?: string | null;
   branch?: string | null;

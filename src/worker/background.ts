@@ -27,10 +27,10 @@ export function workersBackground(options: BackgroundOptions): (work: Promise<un
   };
   const whileBeating = async (work: Promise<unknown>) => {
     let settled = false;
-    const finished = work.then(
-      () => void (settled = true),
-      () => void (settled = true),
-    );
+    const markSettled = () => {
+      settled = true;
+    };
+    const finished = work.then(markSettled, markSettled);
     while (!settled) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const tick = new Promise<void>((resolve) => {

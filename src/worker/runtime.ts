@@ -1,15 +1,16 @@
 // Workers-only: the deps of one isolate (built once, on the first request or cron event).
 import { createClient } from "@libsql/client/web";
+import { agentCliStatus } from "../agents/cli";
 import { type App, createApp } from "../app";
 import { createConversationStore } from "../conversations";
 import { openDatabase } from "../db/client";
 import { buildDeps, type Deps } from "../deps";
 import { createSidecarExecutor } from "../exec/sidecar";
 import { sidecarCliLookup } from "../exec/sidecar-cli-status";
+import { unavailableRepos } from "../repos/unavailable";
 import { workersBackground } from "./background";
 import { loadWorkerConfig, type WorkerEnv } from "./config";
 import { createWorkerLogger } from "./log";
-import { workerRepos } from "./repos";
 import { nameOnlyWorkspaces } from "./workspaces";
 
 export interface WorkerRuntime {
@@ -46,13 +47,14 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     log,
     db,
     conversationStore,
-    cliStatus: sidecarCliLookup(executor, config.cursor.cliPath),
+    // Every agent's CLI is looked up where it runs: on the sidecar.
+    cliStatus: agentCliStatus(config, (command) => sidecarCliLookup(executor, command)()),
     executor: createSidecarExecutor({ url: executor.url, token: executor.token }),
     // The agent's environment (PATH, HOME, its API keys) is the sidecar host's; Worker bindings are
     // the runner's configuration, not the agent's.
     baseEnv: {},
     workspaces: nameOnlyWorkspaces(config.paths.repositories),
-    repos: workerRepos(),
+    repos: unavailableRepos(),
     background: workersBackground({
       heartbeat: () => heartbeat(),
       heartbeatMs: config.runs.heartbeatMs,

@@ -70,9 +70,10 @@ describe("context-window summarisation (§5.4) with the fake cursor agent", () =
 
   it("swallows a failed summary: logged, nothing stored, the service carries on", async () => {
     const { conversationId: id } = (await postJson(`${server.url}/api/new`, {})).body;
-    // The summary run reads "EXIT 3" from the transcript and exits without an answer.
+    // The summary run reads "EXIT 3" from the transcript and fails without an answer.
     const runId = await send(id, "SAY maximum context length reached\nEXIT 3");
-    await waitFor(() => server.output().includes("The summary run produced no output"), { what: "the empty-summary warning" });
+    await waitFor(() => server.output().includes("Conversation summarization failed"), { what: "the failed-summary log line" });
+    expect(server.output()).toContain("Agent exited with code 3");
     const run = (await (await fetch(`${server.url}/runs/${runId}`)).json()) as Record<string, any>;
     expect(run).toMatchObject({ status: "failed", exitCode: 3 });
     const c = await conversation(id);

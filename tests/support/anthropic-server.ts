@@ -62,7 +62,10 @@ function messageStream(model: string, blocks: AnthropicBlock[]): string {
     events.push(["content_block_stop", { type: "content_block_stop", index }]);
   });
   const stop_reason = blocks.some((block) => "toolUse" in block) ? "tool_use" : "end_turn";
-  events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: 7 } }]);
+  events.push([
+    "message_delta",
+    { type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: 7 } },
+  ]);
   events.push(["message_stop", { type: "message_stop" }]);
   return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join("");
 }
@@ -97,14 +100,17 @@ export async function startAnthropicServer(respond: AnthropicResponder): Promise
         type: "message",
         role: "assistant",
         model,
-        content: blocks.map((b) => ("text" in b ? { type: "text", text: b.text } : { type: "tool_use", id: nextId("toolu"), ...b.toolUse })),
+        content: blocks.map((b) =>
+          "text" in b ? { type: "text", text: b.text } : { type: "tool_use", id: nextId("toolu"), ...b.toolUse },
+        ),
         stop_reason: "end_turn",
         usage: { input_tokens: 12, output_tokens: 7 },
       });
     }
     return c.body(messageStream(model, blocks), 200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
   });
-  app.all("*", (c) => { if (process.env.ANTHROPIC_SCRIPT_DEBUG) console.error("unscripted", c.req.method, c.req.url); return c.json({ type: "error", error: { type: "not_found_error", message: "not scripted" } }, 404); });
+  // Claude Code may probe the base URL (HEAD /); a 404 is fine.
+  app.all("*", (c) => c.json({ type: "error", error: { type: "not_found_error", message: "not scripted" } }, 404));
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));

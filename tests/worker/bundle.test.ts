@@ -21,7 +21,9 @@ describe("the Workers bundle", () => {
 
   it("imports nothing from outside the bundle but the Workers runtime", async () => {
     const { metafile } = await bundleForWorkers("src/worker.ts");
-    const external = Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
+    const external = Object.values(metafile.inputs).flatMap((input) =>
+      input.imports.filter((i) => i.external).map((i) => i.path),
+    );
     expect([...new Set(external)]).toEqual(["cloudflare:workers"]);
   });
 

@@ -19,7 +19,10 @@ export const NODE_ONLY_INPUTS: { pattern: RegExp; why: string }[] = [
   { pattern: /node_modules\/(@libsql\/(linux|darwin|win32)-|libsql\/|better-sqlite3\/)/, why: "native SQLite binding" },
   { pattern: /node_modules\/@libsql\/client\/lib-esm\/(node|sqlite3)\.js$/, why: "@libsql/client's Node (file:) entry" },
   { pattern: /node_modules\/(ioredis|redis|@redis\/[^/]+)\//, why: "Redis over TCP" },
-  { pattern: /node_modules\/pino\/(pino|lib\/transport[^/]*|lib\/worker)\.js$/, why: "pino's Node build (streams, worker threads)" },
+  {
+    pattern: /node_modules\/pino\/(pino|lib\/transport[^/]*|lib\/worker)\.js$/,
+    why: "pino's Node build (streams, worker threads)",
+  },
   { pattern: /node_modules\/(thread-stream|sonic-boom|pino-abstract-transport)\//, why: "pino's Node transports" },
   { pattern: /node_modules\/isomorphic-git\/.*\/(node|http\/node)\//, why: "isomorphic-git's Node fs/http" },
   { pattern: /node_modules\/(ws|@hono\/node-server|node-pty|which|umzug)\//, why: "Node-only package" },

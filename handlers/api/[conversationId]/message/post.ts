@@ -5,7 +5,7 @@ import { HttpError } from "../../../../src/http/errors";
 import { noCache } from "../../../../src/http/no-cache";
 import { commonErrors, errorResponse, jsonResponse } from "../../../../src/http/schemas";
 import { eventsUrl } from "../../../../src/runs/compat";
-import type { ExecuteBody } from "../../../../src/runs/execute-request";
+import { agentField, type ExecuteBody, modelField } from "../../../../src/runs/execute-request";
 import { prepareRun } from "../../../../src/runs/prepare";
 import { ConversationIdParams, type ConversationPrefix, MESSAGES, RESERVED_IDS } from "../../schemas";
 
@@ -19,7 +19,8 @@ const MessageBody = z
       .refine((value) => value.trim() !== "", { error: MESSAGES.messageRequired }),
     repository: optionalText("repository"),
     branchName: optionalText("branchName"),
-    agent: optionalText("agent"),
+    agent: agentField(),
+    model: modelField(),
   })
   .openapi("ConversationMessage");
 
@@ -69,7 +70,7 @@ export function postMessage(prefix: ConversationPrefix): Endpoint {
       const { deps } = c.var;
       const { conversationId } = c.req.valid("param");
       if (RESERVED_IDS.has(conversationId)) return c.notFound() as never;
-      const { message, repository, branchName, agent } = c.req.valid("json");
+      const { message, repository, branchName, agent, model } = c.req.valid("json");
       if (!(await deps.conversations.getConversation(conversationId))) throw new HttpError(404, MESSAGES.notFound);
       const requestId = `ui-${Date.now()}-${randomId9()}`;
       const body: ExecuteBody = {
@@ -78,8 +79,8 @@ export function postMessage(prefix: ConversationPrefix): Endpoint {
         branchName,
         conversationId,
         queueType: "api",
-        // Passed through for agent selection where the execute body supports it.
         ...(agent ? { agent } : {}),
+        ...(model ? { model } : {}),
       };
       const { run } = await deps.runs.start(await prepareRun(deps, body, "conversation", requestId));
       return c.json(
