@@ -5,11 +5,13 @@
 import { benchAgents } from "./agents";
 import { benchConversations } from "./conversations";
 import { benchExecution } from "./execution";
+import { benchFileTree } from "./file-tree";
 
 const parts: Record<string, () => Promise<unknown>> = {
   execution: () => benchExecution(),
   conversations: () => benchConversations(),
   agents: () => benchAgents(),
+  "file-tree": () => benchFileTree(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
