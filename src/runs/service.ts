@@ -379,6 +379,12 @@ export function createRunService(deps: RunServiceDeps) {
         }
         await callHook("onFinish", run);
       }
+      // A runner that died after settling a run but before enqueueing its callback: enqueue it
+      // here (the outbox keeps one delivery per run, so a race with the settler cannot send two).
+      for (const run of await store.missingCallbacks(new Date(Date.now() - config.runs.staleAfterMs))) {
+        log.warn({ runId: run.id, requestId: run.requestId }, "Queued the callback of a run whose runner stopped");
+        await callHook("onFinish", run);
+      }
       return stale;
     },
 

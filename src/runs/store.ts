@@ -141,6 +141,20 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
       return result.rows.map((row) => toRun(row));
     },
 
+    /**
+     * Settled runs with a callback URL but no delivery, settled before `settledBefore`: their
+     * settler stopped between recording the result and enqueueing the callback (a crash).
+     */
+    missingCallbacks: async (settledBefore: Date, limit = 100): Promise<RunRecord[]> => {
+      const result = await db.execute({
+        sql: `SELECT * FROM runs WHERE status NOT IN ('queued', 'running') AND callback_url IS NOT NULL AND finished_at < ?
+                AND NOT EXISTS (SELECT 1 FROM callback_deliveries d WHERE d.run_id = runs.id)
+              ORDER BY finished_at LIMIT ?`,
+        args: [settledBefore.toISOString(), limit],
+      });
+      return result.rows.map((row) => toRun(row));
+    },
+
     /** The agent session of the latest run in a conversation, to resume it. */
     latestSession: async (conversationId: string, agent: AgentName): Promise<string | null> => {
       const result = await db.execute({

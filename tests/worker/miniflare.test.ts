@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ASYNC_ACK } from "../../handlers/cursor/execute/async/post";
 import { SIGNATURE_HEADER, verify } from "../../src/callbacks/signer";
 import { isProcessAlive } from "../../src/exec/proc";
+import { ASYNC_ACK } from "../../src/runs/async-ack";
 import { waitFor } from "../support/wait";
 import { API_TOKEN, startReceiver, startWorker, startWorkerStack, WEBHOOK_SECRET, type WorkerStack } from "./stack";
 

@@ -1,24 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../../src/http/endpoint";
-import { HttpError } from "../../../../src/http/errors";
 import { commonErrors, errorResponse, jsonResponse } from "../../../../src/http/schemas";
 import { requireWebhookSecret, WEBHOOK_UNAUTHORIZED } from "../../../../src/http/webhook-secret";
-import { eventsUrl } from "../../../../src/runs/compat";
+import { AsyncAckSchema, acknowledgeAsync } from "../../../../src/runs/async-ack";
 import { ExecuteBodySchema, requestIdFor } from "../../../../src/runs/execute-request";
 import { prepareRun } from "../../../../src/runs/prepare";
-
-export const ASYNC_ACK = "Request accepted, processing asynchronously";
-
-const AckSchema = z
-  .object({
-    success: z.literal(true),
-    message: z.literal(ASYNC_ACK),
-    requestId: z.string(),
-    runId: z.string().optional(),
-    eventsUrl: z.string().optional(),
-    timestamp: z.string(),
-  })
-  .openapi("AsyncAck");
 
 /**
  * POST /cursor/execute/async — acknowledged at once; the result goes to `callbackUrl` (signed,
@@ -35,7 +21,7 @@ export default defineEndpoint(
     request: { body: { content: { "application/json": { schema: ExecuteBodySchema } }, required: true } },
     responses: {
       ...commonErrors,
-      200: jsonResponse(AckSchema, "Accepted; the run goes on in the background"),
+      200: jsonResponse(AsyncAckSchema, "Accepted; the run goes on in the background"),
       400: errorResponse("prompt is required / a field of the wrong type"),
       401: errorResponse(`${WEBHOOK_UNAUTHORIZED} (or a missing bearer token)`),
       429: errorResponse("Too many runs waiting; retry after Retry-After seconds"),
@@ -45,32 +31,12 @@ export default defineEndpoint(
     const deps = c.var.deps;
     const body = c.req.valid("json");
     const requestId = requestIdFor(body);
-    const timestamp = new Date().toISOString();
-    let prepared: Awaited<ReturnType<typeof prepareRun>>;
-    try {
-      prepared = await prepareRun(deps, body, "async", requestId);
-    } catch (error) {
-      if (!(error instanceof HttpError) || (error.status >= 500 && error.status !== 503)) throw error;
-      const url = body.callbackUrl ?? body.callback_url;
-      if (url) {
-        const payload = {
-          success: false,
-          requestId,
-          repository: body.repository ?? undefined,
-          error: error.message,
-          exitCode: 1,
-          duration: "0ms",
-          timestamp,
-        };
-        await deps.callbacks.enqueue({ requestId, url, payload });
-      }
-      deps.log.warn({ requestId, error: error.message }, "Async request could not start");
-      return c.json({ success: true, message: ASYNC_ACK, requestId, timestamp } as const, 200);
-    }
-    const { run } = await deps.runs.start(prepared);
-    return c.json(
-      { success: true, message: ASYNC_ACK, requestId, runId: run.id, eventsUrl: eventsUrl(run.id), timestamp } as const,
-      200,
-    );
+    const ack = await acknowledgeAsync(deps, {
+      requestId,
+      repository: body.repository,
+      callbackUrl: body.callbackUrl ?? body.callback_url,
+      start: async () => (await deps.runs.start(await prepareRun(deps, body, "async", requestId))).run,
+    });
+    return c.json(ack, 200);
   },
 );
