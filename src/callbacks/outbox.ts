@@ -96,14 +96,10 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
       const payload = JSON.stringify(input.payload);
       if (payload === undefined) throw new TypeError("Callback payload must be JSON-serialisable");
       const at = iso();
-      // One delivery per run: the run's settler and a recovery sweep on another instance (which
-      // re-enqueues when the settler died before enqueueing) may both get here; the guard and the
-      // insert are one statement, so only one row is written (the other gets the existing one).
       const result = await db.execute({
         sql: `INSERT INTO callback_deliveries
                 (id, run_id, request_id, url, secret, payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
-              SELECT ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?
-              WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM callback_deliveries WHERE run_id = ?) RETURNING *`,
+              VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) RETURNING *`,
         args: [
           newId(),
           input.runId ?? null,
@@ -115,17 +111,9 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
           at,
           at,
           at,
-          input.runId ?? null,
-          input.runId ?? null,
         ],
       });
-      const row = result.rows[0];
-      if (row) return toDelivery(row);
-      const existing = await db.execute({
-        sql: "SELECT * FROM callback_deliveries WHERE run_id = ? ORDER BY created_at, rowid LIMIT 1",
-        args: [input.runId ?? null],
-      });
-      return toDelivery(existing.rows[0] as Row);
+      return toDelivery(result.rows[0] as Row);
     },
 
     /**

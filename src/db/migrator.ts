@@ -41,11 +41,7 @@ export function createMigrator(db: Client, sources: MigrationSource[]) {
     }
   };
 
-  const inTransactionOnce = async (
-    sql: string,
-    bookkeeping: { sql: string; args: (string | null)[] },
-    applyOnly?: string,
-  ) => {
+  const inTransactionOnce = async (sql: string, bookkeeping: { sql: string; args: (string | null)[] }, applyOnly?: string) => {
     const tx = await db.transaction("write");
     try {
       // Instances sharing a database may start together: both read the same pending list, then

@@ -379,8 +379,8 @@ export function createRunService(deps: RunServiceDeps) {
         }
         await callHook("onFinish", run);
       }
-      // A runner that died after settling a run but before enqueueing its callback: enqueue it
-      // here (the outbox keeps one delivery per run, so a race with the settler cannot send two).
+      // A runner that died after settling a run but before enqueueing its callback: enqueue it here.
+      // Only runs settled longer than the stale period ago qualify, so a live settler has long enqueued.
       for (const run of await store.missingCallbacks(new Date(Date.now() - config.runs.staleAfterMs))) {
         log.warn({ runId: run.id, requestId: run.requestId }, "Queued the callback of a run whose runner stopped");
         await callHook("onFinish", run);
