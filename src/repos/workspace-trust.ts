@@ -106,7 +106,13 @@ async function mergeJson(path: string, change: (json: Json) => Json): Promise<bo
 async function createIfAbsent(path: string, content: Json): Promise<boolean> {
   if (await exists(path)) return false;
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx" });
+  try {
+    await writeFile(path, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx" });
+  } catch (error) {
+    // Another run preparing the same workspace created it first: that is the outcome we wanted.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
   return true;
 }
 
