@@ -1,6 +1,7 @@
 # cursor-runner: one image for the runner (default) and the sidecar (`npm run sidecar`).
-# Linted with hadolint where available; no Docker engine was available where this was written, so
-# the image has not been built or run there (see README, "Deployment").
+# Linted by the test suite (dockerfile-utils; hadolint is not packaged for Debian 12). No Docker
+# engine was available where this was written, so the image has not been built or run there
+# (see README, "Deployment").
 
 ARG NODE_VERSION=20
 
