@@ -226,7 +226,9 @@ export function createRunService(deps: RunServiceDeps) {
     });
     handle.onOutput((chunk) => (chunk.stream === "stdout" ? stdoutLines : stderrLines).push(chunk.text));
 
-    const running = await store.markRunning(run.id, { command: args, pid: handle.pid ?? null });
+    // A sidecar's pid is only known once it has answered.
+    const pid = (await handle.started) ?? handle.pid ?? null;
+    const running = await store.markRunning(run.id, { command: args, pid });
     if (!running) handle.stop("cancelled", "Run was settled elsewhere before it started");
     else {
       events.append(run.id, { type: "status", status: "running" });
@@ -389,7 +391,13 @@ export function createRunService(deps: RunServiceDeps) {
     },
 
     /** Marks this instance's live runs as still owned (Workers call it while they have runs in flight). */
-    heartbeat: () => store.heartbeat([...live.keys()]),
+    heartbeat: async () => {
+      // A run cancelled through another instance is only marked in the database: stop it here.
+      for (const id of await store.heartbeat([...live.keys()])) {
+        log.info({ runId: id }, "Run was settled by another instance; stopping it");
+        live.get(id)?.stop("Run cancelled by request");
+      }
+    },
 
     /** Heart-beats this instance's runs and sweeps stale ones until stopped. */
     startMaintenance(): () => void {

@@ -118,13 +118,21 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
     },
 
     /** Marks this instance's live runs as still owned, so no other instance's sweep takes them. */
-    heartbeat: async (ids: string[]) => {
-      if (ids.length === 0) return;
-      const ts = now();
-      await db.execute({
-        sql: `UPDATE runs SET heartbeat_at = ? WHERE id IN (${ids.map(() => "?").join(",")}) AND status IN ('queued','running')`,
-        args: [ts, ...ids],
-      });
+    /**
+     * Returns the ids among `ids` that are no longer live in the database: settled by another
+     * instance (a cancel sent there), so their owner must stop them.
+     */
+    heartbeat: async (ids: string[]): Promise<string[]> => {
+      if (ids.length === 0) return [];
+      const marks = ids.map(() => "?").join(",");
+      const [, settled] = await db.batch(
+        [
+          { sql: `UPDATE runs SET heartbeat_at = ? WHERE id IN (${marks}) AND status IN ('queued','running')`, args: [now(), ...ids] },
+          { sql: `SELECT id FROM runs WHERE id IN (${marks}) AND status NOT IN ('queued','running')`, args: ids },
+        ],
+        "write",
+      );
+      return (settled?.rows ?? []).map((row) => String(row.id));
     },
 
     /**
