@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonRequest, makeTestContext, type TestContext } from "../../support/deps";
+import { FAKE_AGENT } from "../../support/server-process";
 
 /**
  * Path-traversal attempts against every route that takes a repository name. Outside the
@@ -13,7 +14,8 @@ let ctx: TestContext;
 const SENTINEL = "TOP-SECRET-SENTINEL";
 
 beforeAll(async () => {
-  ctx = await makeTestContext();
+  // A real agent CLI, so the execution routes get past their "CLI installed" check to the name.
+  ctx = await makeTestContext({ CURSOR_CLI_PATH: FAKE_AGENT });
   const repos = join(ctx.dir, "repositories");
   mkdirSync(join(repos, "app"), { recursive: true });
   execFileSync("git", ["init", "-q", "-b", "main", join(repos, "app")]);
@@ -108,6 +110,30 @@ describe("no repository name escapes REPOSITORIES_PATH", () => {
       const text = await res.text();
       expect(res.status, `${path} ${text}`).toBe(400);
       expectContained(res.status, text);
+    }
+  });
+
+  it.each(BODY_ATTEMPTS)("POST /cursor/execute, /cursor/iterate, /api/:id/message with repository %j", async (name) => {
+    // If a name escaped, the agent would write this file outside the root.
+    const prompt = "WRITE escaped.txt <<escaped>>";
+    const { conversationId } = await (await ctx.app.request("/api/new", jsonRequest("POST", {}))).json();
+    const bodies: [string, unknown][] = [
+      ["/cursor/execute", { prompt, repository: name }],
+      ["/cursor/iterate", { prompt, repository: name, maxIterations: 1 }],
+      [`/api/${conversationId}/message`, { message: prompt, repository: name }],
+    ];
+    for (const [path, body] of bodies) {
+      const res = await ctx.app.request(path, jsonRequest("POST", body));
+      const text = await res.text();
+      expect(res.status, `${path} ${text}`).toBe(400);
+      expectContained(res.status, text);
+    }
+    // The async route acknowledges (the original's contract) but starts no run.
+    const ack = await (await ctx.app.request("/cursor/execute/async", jsonRequest("POST", { prompt, repository: name }))).json();
+    expect(ack).toMatchObject({ success: true });
+    expect(ack.runId).toBeUndefined();
+    for (const outside of ["outside-secret", "outside-git", ""]) {
+      expect(existsSync(join(ctx.dir, outside, "escaped.txt"))).toBe(false);
     }
   });
 
