@@ -2,9 +2,9 @@
 import { readFile } from "node:fs/promises";
 import { reapGroup } from "./local-group";
 import { listGroupMembers } from "./proc";
+import { RUN_ID_ENV } from "./types";
 
-/** Environment variable every agent process carries, naming its run, so an orphan can be recognised. */
-export const RUN_ID_ENV = "CURSOR_RUNNER_RUN_ID";
+export { RUN_ID_ENV };
 
 /**
  * Ends the process group of a run whose runner died (SIGKILL leaves the agent's own group

@@ -34,6 +34,8 @@ export function settleMessage(reason: SettleReason, spec: ProcessSpec): string |
       return "Run cancelled";
     case "spawn_error":
       return `Failed to start ${spec.command}`;
+    case "lost":
+      return "The runner lost contact with the process";
     case "exited":
       return undefined;
   }
@@ -74,6 +76,10 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
   const result = new Promise<ProcessResult>((resolve) => {
     resolveResult = resolve;
   });
+  let resolveStarted!: (pid: number | undefined) => void;
+  const started = new Promise<number | undefined>((resolve) => {
+    resolveStarted = resolve;
+  });
 
   let child: ChildProcess | undefined;
   let settled = false;
@@ -101,6 +107,7 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
   const settle = (spawnError?: Error) => {
     if (settled) return;
     settled = true;
+    resolveStarted(spawnError ? undefined : child?.pid); // no-op when already resolved at spawn
     for (const name of Object.keys(timers) as (keyof typeof timers)[]) clearTimer(name);
     spec.signal?.removeEventListener("abort", onAbort);
     // When settling on the pipe grace, grandchildren may still hold the pipes: stop reading them.
@@ -149,6 +156,7 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
       return () => listeners.delete(listener);
     },
     result,
+    started,
     stop,
   };
 
@@ -172,6 +180,8 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
     settle(error as Error);
     return handle;
   }
+  // The pid is there synchronously when the spawn succeeded; without one, 'error' follows (ENOENT, bad cwd).
+  resolveStarted(child.pid);
 
   // Runtime spawn failures (ENOENT, EACCES, bad cwd) arrive here on the next tick with no pid;
   // Node may emit 'exit'/'close' afterwards, which settle() then ignores.

@@ -1,6 +1,6 @@
 // Runtime-neutral: the sidecar's HTTP API as plain fetch calls (no node:* imports; runs on Workers).
 import type { CliStatus } from "../deps";
-import type { CreatedProcess, CreateProcessBody, ProcessStatus, StreamEvent } from "../sidecar/protocol";
+import type { CreatedProcess, CreateProcessBody, ProcessStatus, ReapedRun, StreamEvent } from "../sidecar/protocol";
 import type { SettleReason } from "./types";
 
 /** The sidecar answered, but not with success: `status` and its `{error}` message. */
@@ -61,6 +61,13 @@ export function createSidecarClient(options: SidecarClientOptions) {
       json<ProcessStatus>(`/v1/processes/${encodeURIComponent(id)}/stop`, {
         method: "POST",
         body: JSON.stringify({ reason, ...(message === undefined ? {} : { message }) }),
+      }),
+
+    /** Ends the processes of run `runId` (a runner that died); `pid` helps find one the sidecar no longer tracks. */
+    reap: (runId: string, pid?: number) =>
+      json<ReapedRun>("/v1/orphans/reap", {
+        method: "POST",
+        body: JSON.stringify({ runId, ...(pid === undefined ? {} : { pid }) }),
       }),
 
     /** The process's events from the given output offsets on, until its result (or the connection drops). */

@@ -26,7 +26,9 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * (src/node/sidecar.ts), which applies the limits and kills process groups. Output arrives over an
  * NDJSON stream; a dropped stream is resumed from the offsets already seen (bounded retries),
  * then the status is polled. Every path ends in one `settle`, so the result settles exactly once
- * and never rejects. `pid` is the sidecar host's pid, known once the sidecar has answered.
+ * and never rejects. `pid` is the sidecar host's pid, known once the sidecar has answered (`started`).
+ * A sidecar that stops answering mid-run settles it as `lost`. `reapOrphan` asks the sidecar to end
+ * the processes of a run whose runner died.
  *
  * @example
  * const executor = createSidecarExecutor({ url: "http://sidecar:3002", token: env.SIDECAR_TOKEN });
@@ -34,7 +36,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * handle.onOutput((chunk) => console.log(chunk.text));
  * const { reason } = await handle.result;
  */
-export function createSidecarExecutor(options: SidecarExecutorOptions): Executor {
+export function createSidecarExecutor(options: SidecarExecutorOptions): Executor & Required<Pick<Executor, "reapOrphan">> {
   const api = createSidecarClient(options);
   const settings = {
     reconnects: options.reconnects ?? 5,
@@ -42,7 +44,11 @@ export function createSidecarExecutor(options: SidecarExecutorOptions): Executor
     pollMs: options.pollMs ?? 1000,
     lostAfterMs: options.lostAfterMs ?? 30_000,
   };
-  return { run: (spec) => runOnSidecar(spec, api, settings) };
+  return {
+    run: (spec) => runOnSidecar(spec, api, settings),
+    // The dead runner's processes are on the sidecar's host: the sidecar ends them (POST /v1/orphans/reap).
+    reapOrphan: async (runId, pid) => (await api.reap(runId, pid)).reaped,
+  };
 }
 
 type Api = ReturnType<typeof createSidecarClient>;
@@ -59,6 +65,10 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
   let resolveResult!: (result: ProcessResult) => void;
   const result = new Promise<ProcessResult>((resolve) => {
     resolveResult = resolve;
+  });
+  let resolveStarted!: (pid: number | undefined) => void;
+  const started = new Promise<number | undefined>((resolve) => {
+    resolveStarted = resolve;
   });
 
   const emit = (chunk: OutputChunk) => {
@@ -81,11 +91,12 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
       emit({ stream, text: outcome[stream].slice(seen[stream].length) });
     }
     settled = true;
+    resolveStarted(pid); // no-op once the sidecar has answered
     spec.signal?.removeEventListener("abort", onAbort);
     resolveResult(outcome);
   };
 
-  /** Ends the run without a result from the sidecar (never started, or lost). */
+  /** Ends the run without a result from the sidecar (never started: spawn_error; lost mid-run: lost). */
   const fail = (reason: SettleReason, error: string) =>
     settle({
       exitCode: null,
@@ -136,7 +147,7 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
         }
       } catch (error) {
         if (error instanceof SidecarRefusal && error.status === 404) {
-          fail("spawn_error", `Lost the process on the sidecar at ${api.base}: ${error.message}`);
+          fail("lost", `Lost the process on the sidecar at ${api.base}: ${error.message}`);
           return true;
         }
       }
@@ -164,7 +175,7 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
     }
     if (settled) return;
     void api.stop(processId, "cancelled", "The runner lost contact with this process").catch(() => {});
-    fail("spawn_error", `Lost contact with the sidecar at ${api.base}: ${lastError}`);
+    fail("lost", `Lost contact with the sidecar at ${api.base}: ${lastError}`);
   };
 
   const start = async () => {
@@ -182,6 +193,7 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
     }
     id = created.id;
     pid = created.pid ?? undefined;
+    resolveStarted(pid);
     if (stopRequest) void sendStop(stopRequest);
     if (!(await follow(created.id))) await poll(created.id);
   };
@@ -195,6 +207,7 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
       return () => listeners.delete(listener);
     },
     result,
+    started,
     stop,
   };
   // Whatever goes wrong in here, the run still settles (and the promise never rejects).

@@ -34,7 +34,26 @@ export function createSlots(options: { maxConcurrent: number; maxQueue: number }
           headers: { "Retry-After": "5" },
         });
       }
-      return queue.add(task, { signal }) as Promise<T>;
+      // p-queue (v9) also races a *running* task against its signal: it would reject (and free the
+      // slot) while the task — a process being stopped — still runs. Only a wait is abortable here.
+      let started = false;
+      const waiting = new AbortController();
+      const onAbort = () => {
+        if (!started) waiting.abort(signal?.reason);
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        return (await queue.add(
+          () => {
+            started = true;
+            return task();
+          },
+          { signal: waiting.signal },
+        )) as T;
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+      }
     },
 
     status(): SlotStatus {

@@ -4,7 +4,11 @@
  * output cap, cancel or a normal exit.
  */
 
-export type SettleReason = "exited" | "timeout" | "idle" | "output_cap" | "cancelled" | "spawn_error";
+/** `lost`: the runner lost contact with the process (a sidecar that stopped answering mid-run). */
+export type SettleReason = "exited" | "timeout" | "idle" | "output_cap" | "cancelled" | "spawn_error" | "lost";
+
+/** Environment variable every agent process carries, naming its run, so an orphan can be recognised. */
+export const RUN_ID_ENV = "CURSOR_RUNNER_RUN_ID";
 
 export interface ProcessSpec {
   command: string;
@@ -45,8 +49,13 @@ export interface ProcessResult {
 }
 
 export interface ProcessHandle {
-  /** Undefined when the spawn failed. */
+  /** Undefined when the spawn failed, and until the process is known to be spawned (sidecar: until it answers). */
   readonly pid: number | undefined;
+  /**
+   * Resolves with the pid once the process is spawned, or undefined when it was not (spawn failed,
+   * cancelled first). Never rejects. Optional: callers fall back to `pid`.
+   */
+  readonly started?: Promise<number | undefined>;
   /** Live output, in order. Listeners added after a chunk was emitted do not see it. */
   onOutput(listener: (chunk: OutputChunk) => void): () => void;
   /** Settles exactly once. Never rejects. */
@@ -63,7 +72,9 @@ export interface Executor {
   run(spec: ProcessSpec): ProcessHandle;
   /**
    * Ends what is left of a run whose runner died (its process group, identified by the run id in
-   * the processes' environment). Optional: executors that cannot see the processes omit it.
+   * the processes' environment, RUN_ID_ENV). `pid` is the run's recorded pid, when the runner got
+   * to record one. Resolves with whether anything was ended. Optional: executors that cannot reach
+   * the processes omit it.
    */
-  reapOrphan?(pid: number, runId: string): Promise<boolean>;
+  reapOrphan?(runId: string, pid?: number): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import { pino } from "pino";
 import which from "which";
 import { ConfigError, loadConfig } from "../config";
 import { createLocalExecutor } from "../exec/local";
+import { reapOrphanedRun } from "../exec/local-orphans";
 import { createLogger, type Logger } from "../log";
 import { createSidecarApp } from "../sidecar/app";
 import { cwdInside } from "../sidecar/cwd";
@@ -46,6 +47,7 @@ export async function startSidecar(env: Record<string, string | undefined>, opti
     resolveCwd: cwdInside(sidecar.root),
     allowedCommands: sidecar.allowedCommands,
     baseEnv,
+    reapOrphan: reapOrphanedRun,
     lookupCommand: async (command) => (await which(command, { nothrow: true })) ?? undefined,
     onError: (error) => log.error({ err: error }, "Sidecar request failed"),
   });

@@ -51,11 +51,12 @@ export async function createNodeDeps(
     cliStatus: agentCliStatus(config, (command, options) =>
       config.executor.kind === "sidecar" ? sidecarCliLookup(config.executor, command)() : nodeCliLookup(command, options),
     ),
-    // A sidecar's processes are on another host: it kills them itself, so there is no reapOrphan.
+    // Orphans of a dead runner are ended where they run: by the sidecar (which knows its processes
+    // by run id), or here through /proc (which needs the recorded pid).
     executor:
       config.executor.kind === "sidecar"
         ? createSidecarExecutor({ url: config.executor.url, token: config.executor.token })
-        : { ...createLocalExecutor(), reapOrphan: reapOrphanedRun },
+        : { ...createLocalExecutor(), reapOrphan: async (runId, pid) => (pid ? reapOrphanedRun(pid, runId) : false) },
     baseEnv: env,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),

@@ -15,7 +15,7 @@ const duration = (run: RunRecord) => {
 };
 
 /** Reasons the original reported as a thrown error (HTTP 500) rather than a result. */
-const THROWN = new Set(["timeout", "idle", "output_cap", "spawn_error", "internal", "interrupted"]);
+const THROWN = new Set(["timeout", "idle", "output_cap", "spawn_error", "lost", "internal", "interrupted"]);
 
 export interface RunResponse {
   status: 200 | 409 | 500;

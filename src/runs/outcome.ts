@@ -31,6 +31,9 @@ export function decideOutcome({ result, resultEvent, assistantText, setupError, 
     case "output_cap":
     case "spawn_error":
       return { ...base, status: "failed", error: result.error ?? "Run failed" };
+    case "lost":
+      // The process may have run on (a sidecar that stopped answering): its end is unknown.
+      return { ...base, status: "failed", error: result.error ?? "The runner lost contact with the agent process" };
     case "exited":
       if (resultEvent) {
         return resultEvent.isError

@@ -375,8 +375,8 @@ export function createRunService(deps: RunServiceDeps) {
       for (const run of stale) {
         log.warn({ runId: run.id, requestId: run.requestId }, "Run failed: its runner stopped (interrupted by restart)");
         // The dead runner's agent may still be running in its own process group: end it.
-        if (run.pid && executor.reapOrphan) {
-          const reaped = await executor.reapOrphan(run.pid, run.id).catch(() => false);
+        if (executor.reapOrphan) {
+          const reaped = await executor.reapOrphan(run.id, run.pid ?? undefined).catch(() => false);
           if (reaped) log.warn({ runId: run.id, pid: run.pid }, "Ended the agent processes of an interrupted run");
         }
         await callHook("onFinish", run);

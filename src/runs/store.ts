@@ -127,7 +127,10 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
       const marks = ids.map(() => "?").join(",");
       const [, settled] = await db.batch(
         [
-          { sql: `UPDATE runs SET heartbeat_at = ? WHERE id IN (${marks}) AND status IN ('queued','running')`, args: [now(), ...ids] },
+          {
+            sql: `UPDATE runs SET heartbeat_at = ? WHERE id IN (${marks}) AND status IN ('queued','running')`,
+            args: [now(), ...ids],
+          },
           { sql: `SELECT id FROM runs WHERE id IN (${marks}) AND status NOT IN ('queued','running')`, args: ids },
         ],
         "write",

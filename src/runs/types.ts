@@ -22,7 +22,7 @@ export interface RunRecord {
   cwd: string;
   prompt: string;
   status: RunStatus;
-  /** How the process ended: exited | timeout | idle | output_cap | cancelled | spawn_error | interrupted. */
+  /** How the run ended: exited | timeout | idle | output_cap | cancelled | spawn_error | lost | interrupted | workspace | internal. */
   reason: string | null;
   exitCode: number | null;
   /** The agent's answer (its final result text, or plain stdout in text mode), bounded. */

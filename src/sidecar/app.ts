@@ -5,7 +5,7 @@ import { bearerAuth } from "../http/auth";
 import { jsonBody, limitBody } from "../http/body";
 import { errorBody, HttpError } from "../http/errors";
 import { describeIssue } from "../http/validation";
-import { createProcessBody, stopProcessBody, streamQuery } from "./protocol";
+import { createProcessBody, type ReapedRun, reapRunBody, stopProcessBody, streamQuery } from "./protocol";
 import type { ProcessRegistry } from "./registry";
 import { eventStream } from "./stream";
 
@@ -28,6 +28,12 @@ export interface SidecarAppOptions {
   pingMs?: number;
   /** Finds a command the way a spawn would (for GET /v1/which); without it every command counts as unknown. */
   lookupCommand?: (command: string) => Promise<string | undefined>;
+  /**
+   * Ends a process group on this host whose members carry RUN_ID_ENV=`runId` (a process the
+   * registry does not track, e.g. one started before a restart); whether anything was ended.
+   * Node's reapOrphanedRun. Without it POST /v1/orphans/reap only stops tracked processes.
+   */
+  reapOrphan?: (pid: number, runId: string) => Promise<boolean>;
   /** Told about unexpected errors (answered as a bare 500). */
   onError?: (error: Error) => void;
 }
@@ -41,9 +47,9 @@ const parse = <T extends z.ZodType>(schema: T, value: unknown, target: string): 
 
 /**
  * The sidecar runner's API: start a process, follow its output (NDJSON, or SSE when the client
- * accepts text/event-stream), stop it, read its status. Everything but GET /health needs the
- * bearer token, and a process may only run inside the allowed root: the sidecar must not become
- * a way to run anything anywhere.
+ * accepts text/event-stream), stop it, read its status, end a dead runner's processes. Everything
+ * but GET /health needs the bearer token, and a process may only run inside the allowed root: the
+ * sidecar must not become a way to run anything anywhere.
  *
  * @example
  * const app = createSidecarApp({ registry, token: env.SIDECAR_TOKEN, resolveCwd: (cwd) => insideRoot(root, cwd) });
@@ -98,6 +104,14 @@ export function createSidecarApp(options: SidecarAppOptions) {
   app.post("/v1/processes/:id/stop", async (c) => {
     const { reason, message } = parse(stopProcessBody, await c.req.json(), "json");
     return c.json(registry.stop(c.req.param("id"), reason, message), 202);
+  });
+
+  // A runner that died leaves its agents running here: the next runner asks for them to be ended.
+  app.post("/v1/orphans/reap", async (c) => {
+    const { runId, pid } = parse(reapRunBody, await c.req.json(), "json");
+    const processes = await registry.stopRun(runId, "cancelled", "The runner of this run stopped (orphan reaped)");
+    const reaped = processes.length > 0 || (pid !== undefined && (await options.reapOrphan?.(pid, runId)) === true);
+    return c.json({ reaped, processes } satisfies ReapedRun);
   });
 
   app.notFound((c) => c.json(errorBody("Route not found", { path: c.req.path, method: c.req.method }), 404));

@@ -9,6 +9,7 @@ const REASONS = [
   "output_cap",
   "cancelled",
   "spawn_error",
+  "lost",
 ] as const satisfies readonly SettleReason[];
 
 const millis = (what: string) =>
@@ -36,6 +37,22 @@ export const stopProcessBody = z.object({
   reason: z.enum(REASONS, { error: `reason must be one of ${REASONS.join(", ")}` }),
   message: z.string().max(10_000).optional(),
 });
+
+/**
+ * POST /v1/orphans/reap: ends the processes of a run whose runner died — those the sidecar started
+ * with CURSOR_RUNNER_RUN_ID=`runId` in their environment and, failing that, the process group `pid`
+ * when one of its members carries that variable (a process the sidecar no longer tracks).
+ */
+export const reapRunBody = z.object({
+  runId: z.string({ error: "runId is required" }).min(1, "runId must not be empty").max(200),
+  pid: z.number({ error: "pid must be a number" }).int().min(2).optional(),
+});
+
+/** 200 answer of POST /v1/orphans/reap: whether anything was ended, and the ids of the tracked processes stopped. */
+export interface ReapedRun {
+  reaped: boolean;
+  processes: string[];
+}
 
 /** Offsets (in UTF-16 code units, as JS strings count) of output the client already has. */
 export const streamQuery = z.object({

@@ -1,5 +1,12 @@
 // Runtime-neutral: the sidecar's bounded table of processes (the executor that spawns them is injected).
-import type { Executor, ProcessHandle, ProcessResult, ProcessSpec, SettleReason } from "../exec/types";
+import {
+  type Executor,
+  type ProcessHandle,
+  type ProcessResult,
+  type ProcessSpec,
+  RUN_ID_ENV,
+  type SettleReason,
+} from "../exec/types";
 import { HttpError } from "../http/errors";
 import type { ProcessStatus, StreamEvent } from "./protocol";
 
@@ -16,6 +23,8 @@ export interface RegistryOptions {
 interface Entry {
   id: string;
   command: string;
+  /** The runner's run id, from the process's environment (RUN_ID_ENV), so a dead runner's processes can be found. */
+  runId: string | undefined;
   handle: ProcessHandle;
   startedAt: number;
   finishedAt?: number;
@@ -83,6 +92,7 @@ export function createProcessRegistry(executor: Executor, options: RegistryOptio
       const entry: Entry = {
         id: crypto.randomUUID(),
         command: spec.command,
+        runId: spec.env?.[RUN_ID_ENV],
         handle,
         startedAt: now(),
         text: { stdout: "", stderr: "" },
@@ -147,6 +157,17 @@ export function createProcessRegistry(executor: Executor, options: RegistryOptio
       }
       entry.subscribers.add(listener);
       return () => entry.subscribers.delete(listener);
+    },
+
+    /**
+     * Stops the live processes started with RUN_ID_ENV=`runId` in their environment (their runner
+     * died) and waits until they have settled. Returns the ids of the processes stopped.
+     */
+    async stopRun(runId: string, reason: SettleReason, message: string): Promise<string[]> {
+      const live = [...entries.values()].filter((entry) => !entry.result && entry.runId === runId);
+      for (const entry of live) entry.handle.stop(reason, message);
+      await Promise.all(live.map((entry) => entry.handle.result));
+      return live.map((entry) => entry.id);
     },
 
     counts: () => ({ running, retained: finished.size }),

@@ -1,53 +1,43 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnthropicServer, startAnthropicServer } from "../support/anthropic-server";
-import { postJson, type ServerProcess } from "../support/server-process";
-import { type AgentWorkspace, cliBin, getRun, makeWorkspace, ofType, runEvents, startRunner } from "./harness";
+import { describe, expect, it } from "vitest";
+import { startAnthropicServer } from "../support/anthropic-server";
+import { postJson } from "../support/server-process";
+import {
+  cliBin,
+  executeTurn,
+  expectResumed,
+  expectScriptedFiles,
+  expectToolsFinished,
+  FIRST_PROMPT,
+  FOLLOW_UP_PROMPT,
+  getRun,
+  ofType,
+  runEvents,
+  SCRIPTED_SUCCESS,
+  useAgentRunner,
+  withBareRunner,
+} from "./harness";
 import { claudeScript } from "./scripts";
 
 describe("Claude Code (real CLI 2.1.197) through the runner's HTTP API", () => {
-  let ws: AgentWorkspace;
-  let model: AnthropicServer;
-  let runner: ServerProcess;
+  const ctx = useAgentRunner("claude", async (ws) => {
+    const model = await startAnthropicServer(claudeScript(ws.repo));
+    return {
+      model,
+      env: { CLAUDE_CLI_PATH: cliBin("claude"), ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: "sk-ant-scripted" },
+    };
+  });
   let firstRunId = "";
 
-  beforeAll(async () => {
-    ws = makeWorkspace("claude");
-    model = await startAnthropicServer(claudeScript(ws.repo));
-    // Endpoint and key reach the agent only through the runner's own environment.
-    runner = await startRunner(ws, {
-      CLAUDE_CLI_PATH: cliBin("claude"),
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: "sk-ant-scripted",
-    });
-  });
-
-  afterAll(async () => {
-    await runner?.stop();
-    await model?.close();
-    ws?.cleanup();
-  });
-
   it("runs a shell command and writes a file; the events show both tool calls; the session id is kept", async () => {
-    const res = await postJson(`${runner.url}/cursor/execute`, {
-      prompt: "Record that you ran, then write the notes file.",
-      repository: "demo",
-      agent: "claude",
-      conversationId: "conv-claude",
-    });
+    const { ws, runner } = ctx;
+    const res = await executeTurn(runner, "claude", FIRST_PROMPT);
     expect(res.status).toBe(200);
     firstRunId = res.body.runId;
-    expect(res.body).toMatchObject({
-      success: true,
-      agentSucceeded: true,
-      status: "succeeded",
-      output: "All done.",
-      exitCode: 0,
-    });
+    expect(res.body).toMatchObject(SCRIPTED_SUCCESS);
     expect(res.body.command.slice(0, 4)).toEqual(["-p", "--output-format", "stream-json", "--verbose"]);
-    expect(readFileSync(join(ws.repo, "ran.txt"), "utf8").trim()).toBe("ran");
-    expect(readFileSync(join(ws.repo, "notes.txt"), "utf8")).toBe("hello from claude\n");
+    expectScriptedFiles(ws.repo, "claude");
 
     const run = await getRun(runner.url, res.body.runId);
     expect(run).toMatchObject({ agent: "claude", status: "succeeded", conversationId: "conv-claude" });
@@ -60,40 +50,28 @@ describe("Claude Code (real CLI 2.1.197) through the runner's HTTP API", () => {
       ["Bash", { command: "echo ran > ran.txt", description: "Record the run" }],
       ["Write", { file_path: join(ws.repo, "notes.txt"), content: "hello from claude\n" }],
     ]);
-    expect(ofType(events, "tool_finished").map((e) => [e.tool, e.isError])).toEqual([
-      ["Bash", false],
-      ["Write", false],
-    ]);
+    expectToolsFinished(events, ["Bash", "Write"]);
     expect(ofType(events, "file_change")).toEqual([expect.objectContaining({ path: join(ws.repo, "notes.txt"), kind: "add" })]);
     expect(ofType(events, "result")[0]).toMatchObject({ isError: false, text: "All done.", costUsd: expect.any(Number) });
   });
 
   it("resumes the same Claude session on a follow-up in the same conversation", async () => {
+    const { model, runner } = ctx;
     const first = ofType(await runEvents(runner.url, firstRunId), "session")[0]?.sessionId;
-    const res = await postJson(`${runner.url}/cursor/execute`, {
-      prompt: "FOLLOWUP: what did you do?",
-      repository: "demo",
-      agent: "claude",
-      conversationId: "conv-claude",
-    });
+    const res = await executeTurn(runner, "claude", FOLLOW_UP_PROMPT);
     expect(res.body).toMatchObject({ agentSucceeded: true, output: "Follow-up: I saw 2 earlier tool results." });
-    expect(res.body.command).toEqual(expect.arrayContaining(["--resume", first]));
-    expect((await getRun(runner.url, res.body.runId)).sessionId).toBe(first);
+    await expectResumed(runner, res, "--resume", first);
     // The CLI sent the earlier turns (both tool results) back to the model: it really resumed.
     expect(JSON.stringify(model.requests.at(-1)?.messages)).toContain("tool_result");
   });
 
   it("reports a run without an API key as a clear setup error", async () => {
-    const bare = makeWorkspace("claude-nokey");
-    const noKey = await startRunner(bare, { CLAUDE_CLI_PATH: cliBin("claude"), ANTHROPIC_BASE_URL: model.url });
-    try {
+    const env = () => ({ CLAUDE_CLI_PATH: cliBin("claude"), ANTHROPIC_BASE_URL: ctx.model.url });
+    await withBareRunner("claude-nokey", env, async (noKey, bare) => {
       const res = await postJson(`${noKey.url}/cursor/execute`, { prompt: "hi", repository: "demo", agent: "claude" });
       expect(res.body).toMatchObject({ agentSucceeded: false, status: "failed" });
       expect(res.body.error).toContain("ANTHROPIC_API_KEY");
       expect(existsSync(join(bare.repo, "ran.txt"))).toBe(false);
-    } finally {
-      await noKey.stop();
-      bare.cleanup();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Node-only: a scripted Gemini API server (`:streamGenerateContent?alt=sse`) on 127.0.0.1.
-import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { serveLocal } from "../support/serve-local";
 
 /** One part of a scripted model reply. */
 export type GeminiPart = { text: string } | { functionCall: { name: string; args: Record<string, unknown> } };
@@ -54,14 +54,10 @@ export async function startGeminiServer(respond: GeminiResponder): Promise<Gemin
   });
   app.all("*", (c) => c.json({ error: { code: 404, message: "not scripted", status: "NOT_FOUND" } }, 404));
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const { origin, close } = await serveLocal(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${origin}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

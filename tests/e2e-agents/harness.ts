@@ -1,15 +1,18 @@
-// Node-only: temp workspaces, the pinned agent CLIs and the real runner process for end-to-end agent tests.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// Node-only: temp workspaces, the pinned agent CLIs, the real runner process and the shared turn checks for end-to-end agent tests.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { RunEventBody } from "../../src/agents/events";
-import { type ServerProcess, startServerProcess } from "../support/server-process";
+import { postJson, type ServerProcess, startServerProcess } from "../support/server-process";
 import { readSse } from "../support/sse";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
+export type AgentName = "claude" | "codex" | "gemini" | "opencode";
+
 /** The devDependency's executable (node_modules/.bin/<name>), exactly what `npm ci` installs. */
-export const cliBin = (name: "claude" | "codex" | "gemini" | "opencode") => join(ROOT, "node_modules", ".bin", name);
+export const cliBin = (name: AgentName) => join(ROOT, "node_modules", ".bin", name);
 
 /** Telemetry, update checks and error reports off: the scripted server must be the only endpoint. */
 export const OFFLINE_ENV = {
@@ -63,3 +66,81 @@ export const getRun = async (url: string, id: string) => (await (await fetch(`${
 
 export const ofType = <T extends RunEventBody["type"]>(events: RunEventBody[], type: T) =>
   events.filter((event): event is Extract<RunEventBody, { type: T }> => event.type === type);
+
+/** One agent suite's live pieces: its workspace, its scripted model server and the runner over both. */
+export interface AgentRunner<M> {
+  ws: AgentWorkspace;
+  model: M;
+  runner: ServerProcess;
+}
+
+/** Registers beforeAll/afterAll: a workspace, the model server `start` returns with the agent's env, and the runner. */
+export function useAgentRunner<M extends { close(): Promise<void> }>(
+  prefix: string,
+  start: (ws: AgentWorkspace) => Promise<{ model: M; env: Record<string, string> }>,
+): AgentRunner<M> {
+  const ctx = {} as AgentRunner<M>;
+  beforeAll(async () => {
+    ctx.ws = makeWorkspace(prefix);
+    const { model, env } = await start(ctx.ws);
+    ctx.model = model;
+    // Endpoint and key reach the agent only through the runner's own environment.
+    ctx.runner = await startRunner(ctx.ws, env);
+  });
+  afterAll(async () => {
+    await ctx.runner?.stop();
+    await ctx.model?.close();
+    ctx.ws?.cleanup();
+  });
+  return ctx;
+}
+
+/** Runs `check` against a second runner in a fresh workspace (`env` built for it), then stops and removes both. */
+export async function withBareRunner(
+  prefix: string,
+  env: (ws: AgentWorkspace) => Record<string, string>,
+  check: (runner: ServerProcess, ws: AgentWorkspace) => Promise<void>,
+): Promise<void> {
+  const bare = makeWorkspace(prefix);
+  const runner = await startRunner(bare, env(bare));
+  try {
+    await check(runner, bare);
+  } finally {
+    await runner.stop();
+    bare.cleanup();
+  }
+}
+
+/** The scripted first turn's prompt: run a shell command, then write notes.txt. */
+export const FIRST_PROMPT = "Record that you ran, then write the notes file.";
+/** A prompt the scripts answer with how many earlier tool results they were sent. */
+export const FOLLOW_UP_PROMPT = "FOLLOWUP: what did you do?";
+
+/** The /cursor/execute answer of a scripted turn that ended well ("All done.", exit 0). */
+export const SCRIPTED_SUCCESS = { success: true, agentSucceeded: true, status: "succeeded", output: "All done.", exitCode: 0 };
+
+/** POST /cursor/execute: `agent` in repository "demo", in conversation `conv-<agent>`, plus `extra` (e.g. model). */
+export const executeTurn = (runner: ServerProcess, agent: AgentName, prompt: string, extra: Record<string, string> = {}) =>
+  postJson(`${runner.url}/cursor/execute`, { prompt, repository: "demo", agent, conversationId: `conv-${agent}`, ...extra });
+
+/** Asserts the scripted turn's work on disk: ran.txt from the shell command, notes.txt from the write. */
+export function expectScriptedFiles(repo: string, agent: AgentName) {
+  expect(readFileSync(join(repo, "ran.txt"), "utf8").trim()).toBe("ran");
+  expect(readFileSync(join(repo, "notes.txt"), "utf8")).toBe(`hello from ${agent}\n`);
+}
+
+/** Asserts the run's tool_finished events: exactly `tools`, in order, none an error. */
+export function expectToolsFinished(events: RunEventBody[], tools: string[]) {
+  expect(ofType(events, "tool_finished").map((e) => [e.tool, e.isError])).toEqual(tools.map((tool) => [tool, false]));
+}
+
+/** Asserts a follow-up resumed `sessionId`: its argv has `flag sessionId` and its run records that session. */
+export async function expectResumed(
+  runner: ServerProcess,
+  res: { body: Record<string, any> },
+  flag: string,
+  sessionId: string | undefined,
+) {
+  expect(res.body.command).toEqual(expect.arrayContaining([flag, sessionId]));
+  expect((await getRun(runner.url, res.body.runId)).sessionId).toBe(sessionId);
+}

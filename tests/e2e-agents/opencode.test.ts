@@ -1,9 +1,19 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OpenAIServer, startOpenAIServer } from "../support/openai-server";
-import { postJson, type ServerProcess } from "../support/server-process";
-import { type AgentWorkspace, cliBin, getRun, makeWorkspace, ofType, runEvents, startRunner } from "./harness";
+import { describe, expect, it } from "vitest";
+import { startOpenAIServer } from "../support/openai-server";
+import {
+  cliBin,
+  executeTurn,
+  expectResumed,
+  expectScriptedFiles,
+  expectToolsFinished,
+  FIRST_PROMPT,
+  FOLLOW_UP_PROMPT,
+  getRun,
+  ofType,
+  runEvents,
+  useAgentRunner,
+} from "./harness";
 import { opencodeScript } from "./scripts";
 
 /** opencode's own configuration (OPENCODE_CONFIG_CONTENT): its bundled OpenAI provider at the scripted server. */
@@ -23,33 +33,17 @@ const opencodeConfig = (baseURL: string) =>
   });
 
 describe("opencode (real CLI 1.18.33) through the runner's HTTP API", () => {
-  let ws: AgentWorkspace;
-  let model: OpenAIServer;
-  let runner: ServerProcess;
+  const ctx = useAgentRunner("opencode", async (ws) => {
+    const model = await startOpenAIServer(opencodeScript(ws.repo));
+    return { model, env: { OPENCODE_CLI_PATH: cliBin("opencode"), OPENCODE_CONFIG_CONTENT: opencodeConfig(model.url) } };
+  });
   let sessionId = "";
 
-  beforeAll(async () => {
-    ws = makeWorkspace("opencode");
-    model = await startOpenAIServer(opencodeScript(ws.repo));
-    runner = await startRunner(ws, { OPENCODE_CLI_PATH: cliBin("opencode"), OPENCODE_CONFIG_CONTENT: opencodeConfig(model.url) });
-  });
-
-  afterAll(async () => {
-    await runner?.stop();
-    await model?.close();
-    ws?.cleanup();
-  });
-
   it("runs a shell command and writes a file; the events show both tool calls; the session id is kept", async () => {
-    const res = await postJson(`${runner.url}/cursor/execute`, {
-      prompt: "Record that you ran, then write the notes file.",
-      repository: "demo",
-      agent: "opencode",
-      conversationId: "conv-opencode",
-    });
+    const { ws, runner } = ctx;
+    const res = await executeTurn(runner, "opencode", FIRST_PROMPT);
     expect(res.body).toMatchObject({ success: true, agentSucceeded: true, status: "succeeded", output: "All done." });
-    expect(readFileSync(join(ws.repo, "ran.txt"), "utf8").trim()).toBe("ran");
-    expect(readFileSync(join(ws.repo, "notes.txt"), "utf8")).toBe("hello from opencode\n");
+    expectScriptedFiles(ws.repo, "opencode");
 
     sessionId = (await getRun(runner.url, res.body.runId)).sessionId;
     expect(sessionId).toMatch(/^ses_/);
@@ -58,23 +52,14 @@ describe("opencode (real CLI 1.18.33) through the runner's HTTP API", () => {
       ["bash", { command: "echo ran > ran.txt", description: "Record the run" }],
       ["write", { filePath: join(ws.repo, "notes.txt"), content: "hello from opencode\n" }],
     ]);
-    expect(ofType(events, "tool_finished").map((e) => [e.tool, e.isError])).toEqual([
-      ["bash", false],
-      ["write", false],
-    ]);
+    expectToolsFinished(events, ["bash", "write"]);
     expect(ofType(events, "file_change")).toEqual([expect.objectContaining({ path: join(ws.repo, "notes.txt"), kind: "add" })]);
     expect(ofType(events, "result")).toEqual([expect.objectContaining({ isError: false, text: "All done." })]);
   });
 
   it("continues the same opencode session on a follow-up in the same conversation", async () => {
-    const res = await postJson(`${runner.url}/cursor/execute`, {
-      prompt: "FOLLOWUP: what did you do?",
-      repository: "demo",
-      agent: "opencode",
-      conversationId: "conv-opencode",
-    });
+    const res = await executeTurn(ctx.runner, "opencode", FOLLOW_UP_PROMPT);
     expect(res.body).toMatchObject({ agentSucceeded: true, output: "Follow-up: I saw 2 earlier tool outputs." });
-    expect(res.body.command).toEqual(expect.arrayContaining(["-s", sessionId]));
-    expect((await getRun(runner.url, res.body.runId)).sessionId).toBe(sessionId);
+    await expectResumed(ctx.runner, res, "-s", sessionId);
   });
 });

@@ -1,14 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cursorArgs } from "../../src/agents/cursor";
 import { createLocalExecutor } from "../../src/exec/local";
 import { isProcessAlive } from "../../src/exec/proc";
 import type { ProcessHandle, ProcessSpec } from "../../src/exec/types";
+import { processSpecs } from "../support/process-specs";
 
-const FAKE_AGENT = fileURLToPath(new URL("../support/fake-cursor-agent.mjs", import.meta.url));
 const executor = createLocalExecutor({ pipeGraceMs: 300 });
 
 let dir: string;
@@ -19,21 +17,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const limits = { hardTimeoutMs: 20_000, idleTimeoutMs: 20_000, maxOutputBytes: 1_000_000 };
 
-const sh = (script: string, overrides: Partial<ProcessSpec> = {}): ProcessSpec => ({
-  command: "/bin/sh",
-  args: ["-c", script],
-  cwd: dir,
-  ...limits,
-  ...overrides,
-});
-
-const agent = (prompt: string, overrides: Partial<ProcessSpec> = {}): ProcessSpec => ({
-  command: FAKE_AGENT,
-  args: cursorArgs({ prompt, outputFormat: "stream-json" }),
-  cwd: dir,
-  ...limits,
-  ...overrides,
-});
+const { sh, agent } = processSpecs(() => dir, limits);
 
 /** Resolves once the run's live stdout contains `marker`. */
 function outputSeen(handle: ProcessHandle, marker: string): Promise<void> {

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cursorArgs } from "../../src/agents/cursor";
 import { isProcessAlive } from "../../src/exec/proc";
 import { createSidecarExecutor } from "../../src/exec/sidecar";
-import type { ProcessHandle, ProcessSpec } from "../../src/exec/types";
-import { FAKE_AGENT, freePort, waitFor } from "../support/server-process";
+import { type ProcessHandle, type ProcessSpec, RUN_ID_ENV } from "../../src/exec/types";
+import { processSpecs } from "../support/process-specs";
+import { freePort, waitFor } from "../support/server-process";
 import { type SidecarProcess, startSidecarProcess } from "../support/sidecar-process";
 
 const root = mkdtempSync(join(tmpdir(), "sidecar-exec-"));
@@ -31,20 +31,7 @@ beforeEach(() => {
 });
 
 const limits = { hardTimeoutMs: 20_000, idleTimeoutMs: 20_000, maxOutputBytes: 1_000_000, killGraceMs: 300 };
-const sh = (script: string, overrides: Partial<ProcessSpec> = {}): ProcessSpec => ({
-  command: "/bin/sh",
-  args: ["-c", script],
-  cwd: dir,
-  ...limits,
-  ...overrides,
-});
-const agent = (prompt: string, overrides: Partial<ProcessSpec> = {}): ProcessSpec => ({
-  command: FAKE_AGENT,
-  args: cursorArgs({ prompt, outputFormat: "stream-json" }),
-  cwd: dir,
-  ...limits,
-  ...overrides,
-});
+const { sh, agent } = processSpecs(() => dir, limits);
 
 /** Everything the handle streams, and a promise per marker seen in it. */
 function collect(handle: ProcessHandle) {
@@ -66,7 +53,19 @@ describe("sidecar executor: the executor contract through a real sidecar", () =>
     expect(output.text()).toBe(result.stdout);
     expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("hi there");
     expect(handle.pid).toBeGreaterThan(0);
+    expect(await handle.started).toBe(handle.pid);
     expect(isProcessAlive(handle.pid!)).toBe(false);
+  });
+
+  it("resolves `started` with the sidecar host's pid as soon as the sidecar has answered", async () => {
+    const handle = executor.run(agent("SAY up\nSLEEP 30000"));
+    expect(handle.pid).toBeUndefined(); // the sidecar has not answered yet
+    const pid = await handle.started;
+    expect(pid).toBe(handle.pid);
+    expect(isProcessAlive(pid!)).toBe(true);
+    handle.stop("cancelled");
+    expect((await handle.result).reason).toBe("cancelled");
+    expect(isProcessAlive(pid!)).toBe(false);
   });
 
   it("passes exit codes, stderr, the environment and stdin through", async () => {
@@ -84,7 +83,9 @@ describe("sidecar executor: the executor contract through a real sidecar", () =>
   });
 
   it("settles a missing executable and a missing cwd as spawn_error", async () => {
-    const missing = await executor.run({ ...sh(""), command: join(dir, "no-such-agent") }).result;
+    const missingHandle = executor.run({ ...sh(""), command: join(dir, "no-such-agent") });
+    expect(await missingHandle.started).toBeUndefined();
+    const missing = await missingHandle.result;
     expect(missing).toMatchObject({ reason: "spawn_error", exitCode: null });
     expect(missing.error).toContain("ENOENT");
     const noCwd = await executor.run(sh("echo never", { cwd: join(dir, "missing") })).result;
@@ -113,6 +114,7 @@ describe("sidecar executor: the executor contract through a real sidecar", () =>
     const never = executor.run(sh("touch spawned", { signal: AbortSignal.abort() }));
     expect(await never.result).toMatchObject({ reason: "cancelled", exitCode: null });
     expect(never.pid).toBeUndefined();
+    expect(await never.started).toBeUndefined();
     expect(existsSync(join(dir, "spawned"))).toBe(false);
     expect((await sidecar.pids()).length).toBe(before);
   });
@@ -170,7 +172,9 @@ describe("sidecar executor: no process outlives its run", () => {
 describe("sidecar executor: when the connection fails", () => {
   it("settles spawn_error with a clear message when the sidecar is unreachable", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const result = await createSidecarExecutor({ url, token: "x" }).run(sh("echo never")).result;
+    const handle = createSidecarExecutor({ url, token: "x" }).run(sh("echo never"));
+    expect(await handle.started).toBeUndefined();
+    const result = await handle.result;
     expect(result).toMatchObject({ reason: "spawn_error", exitCode: null });
     expect(result.error).toContain(`Failed to start /bin/sh: sidecar unreachable at ${url}`);
   });
@@ -226,8 +230,9 @@ describe("sidecar executor: when the connection fails", () => {
     expect(isProcessAlive(handle.pid!)).toBe(false);
   });
 
-  it("settles once, as lost, when the sidecar dies mid-run", async () => {
+  it("settles once, as lost, when the sidecar dies mid-run; a new sidecar reaps the orphan by its run id", async () => {
     const doomed = await startSidecarProcess(root);
+    let successor: SidecarProcess | undefined;
     const handle = createSidecarExecutor({
       url: doomed.url,
       token: doomed.token,
@@ -235,17 +240,25 @@ describe("sidecar executor: when the connection fails", () => {
       retryDelayMs: 10,
       pollMs: 50,
       lostAfterMs: 300,
-    }).run(sh("echo up; exec sleep 30"));
+    }).run(sh("echo up; exec sleep 30", { env: { [RUN_ID_ENV]: "run-lost" } }));
     try {
       await collect(handle).seen("up");
       doomed.child.kill("SIGKILL");
       const result = await handle.result;
-      expect(result).toMatchObject({ reason: "spawn_error", stdout: "up\n" });
+      expect(result).toMatchObject({ reason: "lost", stdout: "up\n" });
       expect(result.error).toContain(`Lost contact with the sidecar at ${doomed.url}`);
+      // A SIGKILLed sidecar cannot end its processes; the next one on the host finds the group by its run id.
+      expect(isProcessAlive(handle.pid!)).toBe(true);
+      successor = await startSidecarProcess(root);
+      const reaper = createSidecarExecutor({ url: successor.url, token: successor.token });
+      expect(await reaper.reapOrphan("another-run", handle.pid!)).toBe(false);
+      expect(isProcessAlive(handle.pid!)).toBe(true);
+      expect(await reaper.reapOrphan("run-lost", handle.pid!)).toBe(true);
+      expect(isProcessAlive(handle.pid!)).toBe(false);
     } finally {
       doomed.child.kill("SIGKILL");
-      // A SIGKILLed sidecar cannot end its processes (its host's cgroup would): end the orphan here.
-      if (handle.pid) process.kill(-handle.pid, "SIGKILL");
+      await successor?.stop();
+      if (handle.pid && isProcessAlive(handle.pid)) process.kill(-handle.pid, "SIGKILL");
     }
   });
 });
@@ -293,6 +306,29 @@ describe("the sidecar's HTTP API", () => {
     expect(badStop.status).toBe(400);
     expect(((await badStop.json()) as { error: string }).error).toMatch(/^reason must be one of exited, timeout/);
     expect((await sidecar.get("/v1/processes/00000000-0000-0000-0000-000000000000")).status).toBe(404);
+  });
+
+  it("ends the processes of a dead runner's run (POST /v1/orphans/reap), and only those", async () => {
+    const orphan = executor.run(agent("GRANDCHILD\nSLEEP 60000", { env: { [RUN_ID_ENV]: "run-orphan" } }));
+    const other = executor.run(agent("SAY other\nSLEEP 60000", { env: { [RUN_ID_ENV]: "run-other" } }));
+    await collect(orphan).seen('"type":"tool_call","subtype":"completed"');
+    const pid = (await orphan.started)!;
+    const otherPid = (await other.started)!;
+    expect(await executor.reapOrphan("run-orphan", pid)).toBe(true);
+    expect(await orphan.result).toMatchObject({ reason: "cancelled", error: "The runner of this run stopped (orphan reaped)" });
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(isProcessAlive(grandchildPid())).toBe(false);
+    expect(isProcessAlive(otherPid)).toBe(true);
+    // Nothing left of it: a second reap, and one for an unknown run, end nothing.
+    expect(await executor.reapOrphan("run-orphan", pid)).toBe(false);
+    expect(await executor.reapOrphan("run-unknown", otherPid)).toBe(false);
+    expect(isProcessAlive(otherPid)).toBe(true);
+    other.stop("cancelled");
+    await other.result;
+    const noRunId = await post("/v1/orphans/reap", { pid });
+    expect(noRunId.status).toBe(400);
+    expect(await noRunId.json()).toMatchObject({ error: "runId is required" });
+    expect((await post("/v1/orphans/reap", { runId: "x" }, null)).status).toBe(401);
   });
 
   it("tells whether a command is installed on the sidecar", async () => {

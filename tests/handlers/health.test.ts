@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HttpError } from "../../src/http/errors";
-import { jsonRequest, makeTestContext, type TestContext } from "../support/deps";
+import { jsonRequest, type TestContext, useTestContexts } from "../support/deps";
 
 const QUEUE_WARNING =
   "All execution slots are occupied. Requests are queued. If this persists, cursor-cli processes may be hung.";
 
-const contexts: TestContext[] = [];
-async function context(env: Record<string, string> = {}) {
-  const ctx = await makeTestContext(env);
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.cleanup();
-});
+const context = useTestContexts();
 
 /** A promise the test settles when it chooses. */
 function deferred() {

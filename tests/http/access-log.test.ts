@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { redactUrl } from "../../src/log";
-import { jsonRequest, makeTestContext, type TestContext } from "../support/deps";
+import { jsonRequest, useTestContexts } from "../support/deps";
 
 const TOKEN = "tok-9f8e7d6c5b4a";
 const WRONG = "wrong-5a4b3c2d1e";
 
-const contexts: TestContext[] = [];
-async function context(env: Record<string, string> = {}) {
-  const ctx = await makeTestContext(env);
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.cleanup();
-});
+const context = useTestContexts();
 
 describe("log lines carry no secrets", () => {
   it("neither the bearer token nor a ?secret= value reaches the log", async () => {

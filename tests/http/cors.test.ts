@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { makeTestContext, type TestContext } from "../support/deps";
+import { describe, expect, it } from "vitest";
+import { useTestContexts } from "../support/deps";
 
 const DEFAULT_ORIGINS = ["http://localhost:3002", "http://localhost:80", "http://localhost", "https://localhost"];
 const ALWAYS = {
@@ -8,15 +8,7 @@ const ALWAYS = {
   "access-control-allow-credentials": "true",
 };
 
-const contexts: TestContext[] = [];
-async function context(env: Record<string, string> = {}) {
-  const ctx = await makeTestContext(env);
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.cleanup();
-});
+const context = useTestContexts();
 
 function expectAlwaysHeaders(res: Response) {
   for (const [name, value] of Object.entries(ALWAYS)) expect(res.headers.get(name)).toBe(value);

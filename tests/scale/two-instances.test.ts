@@ -114,6 +114,23 @@ async function waitSettled(servers: ServerProcess[], runIds: string[], timeoutMs
   return last;
 }
 
+/** Posts runs 0..n-1: the even-numbered ones to `first`, the odd-numbered ones to `second`. */
+const sendAlternating = (c: Cluster, [first, second]: [ServerProcess, ServerProcess], n: number, prompt: (n: number) => string) =>
+  Promise.all(Array.from({ length: n }, (_, i) => sendRun(c, i % 2 === 0 ? first : second, i, prompt)));
+
+/** Waits until the receiver accepted a callback for each of `n` runs and the database records every delivery as delivered. */
+async function waitAllCalledBack(c: Cluster, n: number) {
+  await waitFor(() => new Set(c.receiver.accepted().map((r) => payload(r).runId)).size === n, {
+    timeoutMs: 30_000,
+    what: "a callback for every run",
+  });
+  await waitFor(
+    async () =>
+      Number((await c.db.execute("SELECT COUNT(*) AS n FROM callback_deliveries WHERE status != 'delivered'")).rows[0]?.n) === 0,
+    { timeoutMs: 10_000, what: "every delivery recorded" },
+  );
+}
+
 const ranLog = (repo: string) =>
   existsSync(join(repo, "ran.log")) ? readFileSync(join(repo, "ran.log"), "utf8").split("\n").filter(Boolean) : [];
 
@@ -147,7 +164,7 @@ describe("two instances sharing one sqld and one Redis", () => {
     const prompt = (n: number) => `RUN echo ${n} >> ran.log\nWRITE out/${n}.txt <<${n}>>\nSAY done ${n}`;
 
     const N = 50;
-    const sent = await Promise.all(Array.from({ length: N }, (_, i) => sendRun(c, i % 2 === 0 ? a : b, i, prompt)));
+    const sent = await sendAlternating(c, [a, b], N, prompt);
     const runIds = sent.map((s) => s.runId);
     expect(new Set(runIds).size).toBe(N);
 
@@ -173,16 +190,7 @@ describe("two instances sharing one sqld and one Redis", () => {
 
     // Every callback arrives; once recorded as delivered, the instances are stopped (each waits for
     // its attempts in flight), so nothing can still be on its way when the receiver is counted.
-    await waitFor(() => new Set(c.receiver.accepted().map((r) => payload(r).runId)).size === N, {
-      timeoutMs: 30_000,
-      what: "a callback for every run",
-    });
-    await waitFor(
-      async () =>
-        Number((await c.db.execute("SELECT COUNT(*) AS n FROM callback_deliveries WHERE status != 'delivered'")).rows[0]?.n) ===
-        0,
-      { timeoutMs: 10_000, what: "every delivery recorded" },
-    );
+    await waitAllCalledBack(c, N);
     await Promise.all(c.servers.map((s) => s.stop()));
 
     const received = c.receiver.requests;
@@ -218,7 +226,7 @@ describe("two instances sharing one sqld and one Redis", () => {
     const prompt = (n: number) => `RUN echo ${n} >> ran.log\nSLEEP 700\nWRITE out/${n}.txt <<${n}>>\nSAY done ${n}`;
 
     const N = 20;
-    const sent = await Promise.all(Array.from({ length: N }, (_, i) => sendRun(c, i % 2 === 0 ? victim : survivor, i, prompt)));
+    const sent = await sendAlternating(c, [victim, survivor], N, prompt);
     const runIds = sent.map((s) => s.runId);
     const victims = sent.filter((s) => s.acceptedBy === victim);
     // Kill once the victim is mid-work: a first run finished, the next ones running, the rest queued.
@@ -256,16 +264,7 @@ describe("two instances sharing one sqld and one Redis", () => {
 
     // One callback per run; a delivery the victim was sending when killed may be sent again (at
     // least once), but always as the same delivery with the same result.
-    await waitFor(() => new Set(c.receiver.accepted().map((r) => payload(r).runId)).size === N, {
-      timeoutMs: 30_000,
-      what: "a callback for every run",
-    });
-    await waitFor(
-      async () =>
-        Number((await c.db.execute("SELECT COUNT(*) AS n FROM callback_deliveries WHERE status != 'delivered'")).rows[0]?.n) ===
-        0,
-      { timeoutMs: 10_000, what: "every delivery recorded" },
-    );
+    await waitAllCalledBack(c, N);
     await survivor.stop();
 
     const byRun = countBy(c.receiver.accepted(), (r) => String(payload(r).runId));

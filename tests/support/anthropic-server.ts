@@ -1,6 +1,6 @@
 // Node-only: a scripted Anthropic Messages server on 127.0.0.1 (node:http via @hono/node-server).
-import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { serveLocal } from "./serve-local";
 
 /** One content block of a scripted assistant reply. */
 export type AnthropicBlock = { text: string } | { toolUse: { name: string; input: Record<string, unknown> } };
@@ -112,15 +112,11 @@ export async function startAnthropicServer(respond: AnthropicResponder): Promise
   // Claude Code may probe the base URL (HEAD /); a 404 is fine.
   app.all("*", (c) => c.json({ type: "error", error: { type: "not_found_error", message: "not scripted" } }, 404));
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const { origin, close } = await serveLocal(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${origin}`,
     requests,
     sideRequests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { afterEach } from "vitest";
 import { createApp } from "../../src/app";
 import type { Deps } from "../../src/deps";
 import { createNodeDeps } from "../../src/node/wiring";
@@ -41,6 +42,19 @@ export async function makeTestContext(env: Record<string, string | undefined> = 
       deps.db.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Registers afterEach cleanup and returns a `makeTestContext` whose contexts it cleans up after each test. */
+export function useTestContexts(): (env?: Record<string, string>) => Promise<TestContext> {
+  const contexts: TestContext[] = [];
+  afterEach(() => {
+    for (const ctx of contexts.splice(0)) ctx.cleanup();
+  });
+  return async (env = {}) => {
+    const ctx = await makeTestContext(env);
+    contexts.push(ctx);
+    return ctx;
   };
 }
 

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/exec/proc";
-import { FAKE_AGENT, postJson, readPidFile, type ServerProcess } from "./server-process";
+import { FAKE_AGENT, postJson, readPidFile, type ServerProcess, startServerProcess } from "./server-process";
 
 /** A temp dir with repos/demo and the server env pointing at it. */
 export function makeRunnerDirs(prefix: string) {
@@ -17,6 +17,22 @@ export function makeRunnerDirs(prefix: string) {
   };
 }
 
+/** Registers beforeAll/afterAll: fresh runner dirs and the real server over them, running the fake agent, plus `env`. */
+export function useFakeAgentServer(prefix: string, env: Record<string, string>) {
+  const ctx = {} as { dir: string; repo: string; server: ServerProcess };
+  beforeAll(async () => {
+    const dirs = makeRunnerDirs(prefix);
+    ctx.dir = dirs.dir;
+    ctx.repo = dirs.repo;
+    ctx.server = await startServerProcess({ ...dirs.env, CURSOR_CLI_PATH: FAKE_AGENT, ...env });
+  });
+  afterAll(async () => {
+    await ctx.server?.stop();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
 /** The limits `limitChecks` expects the server to run with. */
 export const LIMIT_ENV = {
   CURSOR_CLI_PATH: FAKE_AGENT,
@@ -28,6 +44,32 @@ export const LIMIT_ENV = {
 
 export const getRun = async (server: ServerProcess, id: string) =>
   (await (await fetch(`${server.url}/runs/${id}`)).json()) as Record<string, any>;
+
+/**
+ * Starts an async run whose agent first starts a grandchild, cancels it, and checks the answer says cancelled,
+ * the grandchild and every pid `agentPids` names are gone, and a second cancel answers 409.
+ */
+export async function expectCancelEndsRun(
+  server: ServerProcess,
+  repo: string,
+  secret: string,
+  agentPids: (cancelled: Record<string, any>) => Promise<number[]> | number[],
+) {
+  const pidFile = join(repo, "grandchild.pid");
+  rmSync(pidFile, { force: true });
+  const ack = await postJson(
+    `${server.url}/cursor/execute/async`,
+    { prompt: "GRANDCHILD\nSLEEP 60000", repository: "demo" },
+    { "X-Webhook-Secret": secret },
+  );
+  const grandchild = await readPidFile(pidFile);
+  const cancel = () => fetch(`${server.url}/runs/${ack.body.runId}/cancel`, { method: "POST" });
+  const cancelled = (await (await cancel()).json()) as Record<string, any>;
+  expect(cancelled).toMatchObject({ status: "cancelled", reason: "cancelled" });
+  expect(isProcessAlive(grandchild)).toBe(false);
+  for (const pid of await agentPids(cancelled)) expect(isProcessAlive(pid)).toBe(false);
+  expect((await cancel()).status).toBe(409);
+}
 
 export interface LimitCheckOptions {
   server: () => ServerProcess;

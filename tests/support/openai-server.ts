@@ -1,6 +1,6 @@
 // Node-only: a scripted OpenAI Responses server on 127.0.0.1 (node:http via @hono/node-server).
-import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { serveLocal } from "./serve-local";
 
 /** One output item of a scripted reply: text, a function call (JSON arguments) or a freeform custom tool call. */
 export type ResponsesItem =
@@ -114,14 +114,10 @@ export async function startOpenAIServer(respond: ResponsesResponder): Promise<Op
   app.get("/v1/models", (c) => c.json({ object: "list", data: [], models: [] }));
   app.all("*", (c) => c.json({ error: { message: "not scripted", type: "not_found" } }, 404));
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const { origin, close } = await serveLocal(app);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${origin}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

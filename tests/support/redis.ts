@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./child";
 
 export interface RedisServer {
   port: number;
@@ -67,18 +68,6 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 /**
  * A private, throw-away redis-server on a free port (never the system one on 6379), run as our own
  * child process with persistence off, so tests can stop and restart it to simulate outages.
@@ -112,7 +101,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async stop() {
-      if (child) await terminate(child);
+      if (child) await stopChild(child);
       child = undefined;
     },
     async start() {

@@ -12,16 +12,20 @@ export interface SidecarProcess extends ServerProcess {
 
 /**
  * Starts the real sidecar (`npm run sidecar`) on 127.0.0.1 with `root` as SIDECAR_ROOT and a
- * known token, and waits until its /health answers.
+ * known token, and waits until its /health answers. `port` restarts one where a previous one listened.
  *
  * @example
  * const sidecar = await startSidecarProcess(dir);
  * const executor = createSidecarExecutor({ url: sidecar.url, token: sidecar.token });
  */
-export async function startSidecarProcess(root: string, env: Record<string, string> = {}): Promise<SidecarProcess> {
+export async function startSidecarProcess(
+  root: string,
+  env: Record<string, string> = {},
+  options: { port?: number } = {},
+): Promise<SidecarProcess> {
   const server = await startServerProcess(
     { SIDECAR_TOKEN, SIDECAR_ROOT: root, SIDECAR_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    { entry: "sidecar" },
+    { entry: "sidecar", ...options },
   );
   const get = async (path: string) => {
     const res = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${SIDECAR_TOKEN}` } });

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./child";
 import { freePort } from "./redis";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -39,18 +40,6 @@ async function waitUntilAnswering(child: ChildProcess, url: string, output: () =
   }
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 /**
  * A private, throw-away sqld on a free port with its database in a fresh temp folder, run as our own
  * child process (killed on `close()` and, as a last resort, when the test process exits).
@@ -68,7 +57,7 @@ export async function startSqld({ timeoutMs = 15_000, args = [] as string[] } = 
   const killOnExit = () => child?.kill("SIGKILL");
   process.once("exit", killOnExit);
   const cleanup = async () => {
-    if (child) await terminate(child);
+    if (child) await stopChild(child);
     process.off("exit", killOnExit);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -90,7 +79,7 @@ export async function startSqld({ timeoutMs = 15_000, args = [] as string[] } = 
       await waitUntilAnswering(child, `http://127.0.0.1:${port}`, () => text, timeoutMs);
       break;
     } catch (error) {
-      await terminate(child);
+      await stopChild(child);
       if (attempt >= 2) {
         child = undefined;
         await cleanup();

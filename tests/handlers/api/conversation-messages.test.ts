@@ -1,33 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_AGENT, postJson, type ServerProcess, startServerProcess, waitFor } from "../../support/server-process";
+import { describe, expect, it } from "vitest";
+import { useFakeAgentServer } from "../../support/limit-checks";
+import { postJson, waitFor } from "../../support/server-process";
 
 describe("POST /api/:conversationId/message through the real server", () => {
-  let dir: string;
-  let repo: string;
-  let server: ServerProcess;
+  const ctx = useFakeAgentServer("runner-conv-msg-", { RUN_LINGER_MS: "300" });
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "runner-conv-msg-"));
-    repo = join(dir, "repos", "demo");
-    mkdirSync(repo, { recursive: true });
-    server = await startServerProcess({
-      DATABASE_URL: `file:${join(dir, "db.sqlite")}`,
-      REPOSITORIES_PATH: join(dir, "repos"),
-      CURSOR_CLI_PATH: FAKE_AGENT,
-      RUN_LINGER_MS: "300",
-      LOG_LEVEL: "warn",
-    });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const get = async (path: string) => (await (await fetch(`${server.url}${path}`)).json()) as Record<string, any>;
+  const get = async (path: string) => (await (await fetch(`${ctx.server.url}${path}`)).json()) as Record<string, any>;
   const finished = (runId: string) =>
     waitFor(
       async () => {
@@ -38,9 +18,9 @@ describe("POST /api/:conversationId/message through the real server", () => {
     );
 
   it("answers at once with a runId; the run writes the file and the conversation holds both sides", async () => {
-    const { body: created } = await postJson(`${server.url}/conversations/api/new`, {});
+    const { body: created } = await postJson(`${ctx.server.url}/conversations/api/new`, {});
     const id = created.conversationId as string;
-    const res = await postJson(`${server.url}/api/${id}/message`, {
+    const res = await postJson(`${ctx.server.url}/api/${id}/message`, {
       message: "SAY I wrote it\nWRITE notes/from-ui.txt <<written from the UI>>",
       repository: "demo",
     });
@@ -66,7 +46,7 @@ describe("POST /api/:conversationId/message through the real server", () => {
       repository: "demo",
     });
     expect(run.command).not.toContain("--resume");
-    expect(readFileSync(join(repo, "notes", "from-ui.txt"), "utf8")).toBe("written from the UI");
+    expect(readFileSync(join(ctx.repo, "notes", "from-ui.txt"), "utf8")).toBe("written from the UI");
 
     const conversation = await waitFor(async () => {
       const c = await get(`/api/${id}`);
@@ -78,7 +58,10 @@ describe("POST /api/:conversationId/message through the real server", () => {
     ]);
 
     // The second turn resumes the agent's session from the first.
-    const second = await postJson(`${server.url}/conversations/api/${id}/message`, { message: "SAY again", repository: "demo" });
+    const second = await postJson(`${ctx.server.url}/conversations/api/${id}/message`, {
+      message: "SAY again",
+      repository: "demo",
+    });
     expect(second.status).toBe(200);
     const secondRun = await finished(second.body.runId);
     expect(secondRun.status).toBe("succeeded");
@@ -97,8 +80,11 @@ describe("POST /api/:conversationId/message through the real server", () => {
   });
 
   it("answers 404 for an unknown repository before starting anything", async () => {
-    const { body: created } = await postJson(`${server.url}/api/new`, {});
-    const res = await postJson(`${server.url}/api/${created.conversationId}/message`, { message: "SAY x", repository: "nope" });
+    const { body: created } = await postJson(`${ctx.server.url}/api/new`, {});
+    const res = await postJson(`${ctx.server.url}/api/${created.conversationId}/message`, {
+      message: "SAY x",
+      repository: "nope",
+    });
     expect(res.status).toBe(404);
     expect(res.body.error).toBe(
       "Repository not found locally: nope. Please ensure the repository exists in the repositories directory.",

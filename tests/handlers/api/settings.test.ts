@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SystemSetting } from "../../../src/db/settings";
-import { jsonRequest, makeTestContext, type TestContext } from "../../support/deps";
+import { jsonRequest, type TestContext, useTestContexts } from "../../support/deps";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const VALUE_MESSAGE = "value must be 0 (off) or 1 (on)";
 
-const contexts: TestContext[] = [];
-async function context(env: Record<string, string> = {}) {
-  const ctx = await makeTestContext(env);
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.cleanup();
-});
+const context = useTestContexts();
 
 async function put(ctx: TestContext, name: string, body: unknown) {
   return ctx.app.request(`/api/settings/${name}`, jsonRequest("PUT", body));
