@@ -10,6 +10,12 @@ export interface AgentRunInput {
   model?: string;
   /** At least one MCP server is configured for this run (cursor: `--approve-mcps`, spec §4.4). */
   approveMcps?: boolean;
+  /**
+   * The run must not change the workspace (a reviewer judging it). Enforced where the CLI has a
+   * switch for it: cursor drops `--force`, claude gets read-only tools, codex a read-only sandbox;
+   * gemini and opencode have no such switch known to work headlessly and run as usual.
+   */
+  readOnly?: boolean;
 }
 
 /**

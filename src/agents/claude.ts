@@ -26,6 +26,9 @@ export const CLAUDE_DEFAULT_ALLOWED_TOOLS = [
   "WebSearch",
 ];
 
+/** A read-only run (a reviewer) may look, never change: everything else is denied headlessly. */
+export const CLAUDE_READ_ONLY_TOOLS = ["Read", "Glob", "Grep", "LS"];
+
 /** Tools whose success means a file changed, and how to read the path from their input. */
 const FILE_TOOLS: Record<string, "add" | "update"> = {
   Write: "add",
@@ -50,8 +53,9 @@ export interface ClaudeArgsInput extends AgentRunInput {
  * //  "--allowedTools", "Bash,Edit,…", "--resume", "4b1d…", "--", "Fix it"]
  */
 export function claudeArgs(input: ClaudeArgsInput): string[] {
-  const tools = input.allowedTools ?? CLAUDE_DEFAULT_ALLOWED_TOOLS;
-  const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits"];
+  const tools = input.readOnly ? CLAUDE_READ_ONLY_TOOLS : (input.allowedTools ?? CLAUDE_DEFAULT_ALLOWED_TOOLS);
+  const mode = input.readOnly ? "default" : "acceptEdits";
+  const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", mode];
   // One comma-separated value: the option is variadic and would otherwise swallow what follows.
   if (tools.length > 0) args.push("--allowedTools", tools.join(","));
   if (input.resumeSessionId) args.push("--resume", input.resumeSessionId);

@@ -29,7 +29,8 @@ export interface CodexArgsInput extends AgentRunInput {
  * // ["exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "resume", "0199…", "--", "Fix it"]
  */
 export function codexArgs(input: CodexArgsInput): string[] {
-  const args = ["exec", "--json", "--skip-git-repo-check", "--sandbox", input.sandbox ?? "workspace-write"];
+  const sandbox = input.readOnly ? "read-only" : (input.sandbox ?? "workspace-write");
+  const args = ["exec", "--json", "--skip-git-repo-check", "--sandbox", sandbox];
   if (input.model) args.push("-m", input.model);
   if (input.resumeSessionId) args.push("resume", input.resumeSessionId);
   args.push("--", input.prompt);

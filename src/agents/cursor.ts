@@ -16,6 +16,8 @@ export interface CursorArgsInput {
   approveMcps?: boolean;
   /** Default `auto`, as the original ran. */
   model?: string;
+  /** Without `--force`: the agent may not edit files. */
+  readOnly?: boolean;
 }
 
 /** The setup error reported instead of agent output when cursor-agent is not logged in. */
@@ -36,7 +38,8 @@ const MAX_RAW_CHARS = 2000;
  * // ["--model", "auto", "--print", "--force", "--output-format", "stream-json", "--resume", "c0ffee", "Fix the bug"]
  */
 export function cursorArgs(input: CursorArgsInput): string[] {
-  const args = ["--model", input.model ?? "auto", "--print", "--force"];
+  // `--force` is what lets cursor-agent edit files: a read-only run goes without it.
+  const args = ["--model", input.model ?? "auto", "--print", ...(input.readOnly ? [] : ["--force"])];
   if (input.approveMcps) args.push("--approve-mcps");
   args.push("--output-format", input.outputFormat);
   if (input.resumeSessionId) args.push("--resume", input.resumeSessionId);
@@ -103,7 +106,8 @@ export function createCursorAdapter(options: {
   return {
     name: "cursor",
     command: options.command,
-    args: (input) => cursorArgs({ ...input, outputFormat: options.outputFormat, approveMcps: options.approveMcps }),
+    args: (input) =>
+      cursorArgs({ ...input, outputFormat: options.outputFormat, approveMcps: input.approveMcps ?? options.approveMcps }),
     parser: () => createCursorParser({ outputFormat: options.outputFormat }),
     setupError: detectCursorSetupError,
   };

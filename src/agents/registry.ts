@@ -3,7 +3,7 @@ import { HttpError } from "../http/errors";
 import { AGENT_NAMES, type AgentAdapter, type AgentName } from "./adapter";
 import { createClaudeAdapter } from "./claude";
 import { createCodexAdapter } from "./codex";
-import { createCursorParser, cursorArgs, detectCursorSetupError } from "./cursor";
+import { createCursorAdapter } from "./cursor";
 import { createGeminiAdapter } from "./gemini";
 import { createOpencodeAdapter } from "./opencode";
 
@@ -17,20 +17,7 @@ import { createOpencodeAdapter } from "./opencode";
 export function agentRegistry(config: Config): (name: AgentName) => AgentAdapter {
   const outputFormat = config.cursor.outputFormat;
   const adapters: Record<AgentName, AgentAdapter> = {
-    cursor: {
-      name: "cursor",
-      command: config.cursor.cliPath,
-      args: ({ prompt, resumeSessionId, model, approveMcps }) =>
-        cursorArgs({
-          prompt,
-          outputFormat,
-          ...(resumeSessionId ? { resumeSessionId } : {}),
-          ...(model ? { model } : {}),
-          ...(approveMcps ? { approveMcps } : {}),
-        }),
-      parser: () => createCursorParser({ outputFormat }),
-      setupError: detectCursorSetupError,
-    },
+    cursor: createCursorAdapter({ command: config.cursor.cliPath, outputFormat }),
     claude: createClaudeAdapter({
       command: config.agents.claude.cliPath,
       ...(config.agents.claude.allowedTools.length > 0 ? { allowedTools: config.agents.claude.allowedTools } : {}),

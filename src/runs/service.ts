@@ -186,6 +186,8 @@ export function createRunService(deps: RunServiceDeps) {
       ...(resumeSessionId ? { resumeSessionId } : {}),
       ...(run.model ? { model: run.model } : {}),
       ...(mcp?.servers.length ? { approveMcps: true } : {}),
+      // A reviewer judges the workspace; it must not change it.
+      ...(run.mode === "review" ? { readOnly: true } : {}),
     });
     const handle = executor.run({
       command: options.command ?? adapter.command,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CLAUDE_READ_ONLY_TOOLS } from "../../src/agents/claude";
 import { cliBin, getRun, useAgentRunner } from "../e2e-agents/harness";
 import { type AnthropicResponder, startAnthropicServer } from "../support/anthropic-server";
 import { FAKE_AGENT, postJson } from "../support/server-process";
@@ -76,6 +77,8 @@ describe("POST /cursor/iterate with the real Claude Code CLI (2.1.197) as the re
       const review = await getRun(runner.url, iteration.reviewRunId);
       expect(review).toMatchObject({ agent: "claude", mode: "review", status: "succeeded", parentRunId: parent.id });
       expect(review.command.slice(0, 2)).toEqual(["-p", "--output-format"]);
+      // The reviewer may read the workspace, never change it.
+      expect(review.command[review.command.indexOf("--allowedTools") + 1]).toBe(CLAUDE_READ_ONLY_TOOLS.join(","));
       expect(review.sessionId).toMatch(/^[0-9a-f-]{36}$/);
       sessions.push(review.sessionId);
     }
