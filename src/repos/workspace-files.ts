@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import git from "isomorphic-git";
 import type { McpFiles, McpWriteResult } from "../mcp/types";
 import type { TextFiles } from "../runs/iterate/definition-of-done";
+import { excludeFromGit } from "./git-exclude";
 
 /** The bundled catalogue (§10.9.1), used when MCP_CONFIG_PATH is unset. */
 export const BUNDLED_MCP_CONFIG = fileURLToPath(new URL("../../config/mcp.json", import.meta.url));
@@ -36,7 +37,7 @@ export function createWorkspaceFiles(options: { catalogPath?: string | undefined
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
       await chmod(path, 0o600);
-      await excludeFromGit(dir, `/${MCP_FILE}`).catch(() => false);
+      await excludeFromGit(dir, [`/${MCP_FILE}`], "# cursor-runner per-run MCP config").catch(() => false);
       return { written: true, ...(previous !== undefined ? { previous } : {}) };
     },
 
@@ -68,30 +69,5 @@ async function isTracked(dir: string, filepath: string): Promise<boolean> {
     return !["absent", "*added", "ignored"].includes(status);
   } catch {
     return false; // not a git repository
-  }
-}
-
-/** Appends `line` to the repository's info/exclude (a worktree's `.git` file is followed). */
-async function excludeFromGit(dir: string, line: string): Promise<boolean> {
-  const gitDir = await gitDirOf(dir);
-  if (!gitDir) return false;
-  const excludePath = join(gitDir, "info", "exclude");
-  const current = await readFile(excludePath, "utf8").catch(() => "");
-  if (current.split(/\r?\n/).some((entry) => entry.trim() === line)) return true;
-  const prefix = current === "" || current.endsWith("\n") ? "" : "\n";
-  await mkdir(dirname(excludePath), { recursive: true });
-  await writeFile(excludePath, `${current}${prefix}# cursor-runner per-run MCP config\n${line}\n`);
-  return true;
-}
-
-async function gitDirOf(dir: string): Promise<string | undefined> {
-  const dotGit = join(dir, ".git");
-  try {
-    const stats = await stat(dotGit);
-    if (stats.isDirectory()) return dotGit;
-    const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, "utf8"));
-    return pointer?.[1] ? resolve(dir, pointer[1].trim()) : undefined;
-  } catch {
-    return undefined;
   }
 }

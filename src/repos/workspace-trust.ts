@@ -1,9 +1,10 @@
 // Node-only: writes trust files into a workspace on disk.
 import fs from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import git from "isomorphic-git";
 import type { Logger } from "../log";
+import { excludeFromGit, gitDirOf } from "./git-exclude";
 
 /** The files §10.5 manages, relative to the workspace. */
 export const TRUST_FILES = [".vscode/settings.json", ".cursor/settings.json", ".cursor/cli.json"] as const;
@@ -76,7 +77,11 @@ export async function ensureWorkspaceTrust(dir: string, options: { log?: Logger 
     }
   }
   try {
-    result.excluded = await excludeFromGit(dir);
+    result.excluded = await excludeFromGit(
+      dir,
+      TRUST_FILES.map((file) => `/${file}`),
+      "# cursor-runner workspace trust",
+    );
   } catch (error) {
     result.errors.push(`.git/info/exclude: ${(error as Error).message}`);
   }
@@ -124,34 +129,6 @@ function ensureCliPermissions(json: Json): Json {
   if (!Array.isArray(permissions.deny)) permissions.deny = [];
   json.permissions = permissions;
   return json;
-}
-
-/** Appends the trust files to the repository's info/exclude (a worktree's `.git` file is followed). */
-async function excludeFromGit(dir: string): Promise<boolean> {
-  const gitDir = await gitDirOf(dir);
-  if (!gitDir) return false;
-  const excludePath = join(gitDir, "info", "exclude");
-  const current = await readFile(excludePath, "utf8").catch(() => "");
-  const lines = new Set(current.split(/\r?\n/).map((line) => line.trim()));
-  const missing = TRUST_FILES.map((file) => `/${file}`).filter((line) => !lines.has(line));
-  if (missing.length === 0) return true;
-  const prefix = current === "" || current.endsWith("\n") ? "" : "\n";
-  const header = lines.has("# cursor-runner workspace trust") ? "" : "# cursor-runner workspace trust\n";
-  await mkdir(dirname(excludePath), { recursive: true });
-  await writeFile(excludePath, `${current}${prefix}${header}${missing.join("\n")}\n`);
-  return true;
-}
-
-async function gitDirOf(dir: string): Promise<string | undefined> {
-  const dotGit = join(dir, ".git");
-  try {
-    const stats = await stat(dotGit);
-    if (stats.isDirectory()) return dotGit;
-    const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, "utf8"));
-    return pointer?.[1] ? resolve(dir, pointer[1].trim()) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function trackedFiles(dir: string): Promise<Set<string>> {
