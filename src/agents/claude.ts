@@ -4,7 +4,7 @@
  */
 import type { AgentAdapter, AgentRunInput } from "./adapter";
 import type { RunEventBody, StreamParser } from "./events";
-import { isRecord, type Json, jsonLinesParser, num, str } from "./json-lines";
+import { isRecord, type Json, jsonLinesParser, num, sessionFromInit, str } from "./json-lines";
 
 /** The setup error reported instead of agent output when Claude Code has no credentials. */
 export const CLAUDE_AUTH_ERROR =
@@ -148,13 +148,8 @@ export function createClaudeParser(): StreamParser {
 
   return jsonLinesParser((event) => {
     switch (event.type) {
-      case "system": {
-        const sessionId = str(event.session_id);
-        if (event.subtype !== "init" || !sessionId) return [];
-        const model = str(event.model);
-        const cwd = str(event.cwd);
-        return [{ type: "session", sessionId, ...(model ? { model } : {}), ...(cwd ? { cwd } : {}) }];
-      }
+      case "system":
+        return sessionFromInit(event);
       case "assistant":
         return assistant(event);
       case "user":

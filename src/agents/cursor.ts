@@ -4,6 +4,7 @@
  */
 import type { AgentAdapter } from "./adapter";
 import type { RunEventBody, StreamParser } from "./events";
+import { isRecord, type Json, jsonLinesParser, sessionFromInit, str } from "./json-lines";
 
 export type CursorOutputFormat = "stream-json" | "text";
 
@@ -23,9 +24,6 @@ export interface CursorArgsInput {
 /** The setup error reported instead of agent output when cursor-agent is not logged in. */
 export const CURSOR_AUTH_ERROR =
   "cursor-agent is not authenticated: set CURSOR_API_KEY for the runner (or run `cursor-agent login` on the host)";
-
-/** Cap on the raw text of an unparsable line carried in a status event. */
-const MAX_RAW_CHARS = 2000;
 
 /**
  * The argv of one headless run: the original's `--model auto --print --force [--approve-mcps]`
@@ -64,19 +62,11 @@ export function cursorArgs(input: CursorArgsInput): string[] {
  * // [{ type: "session", sessionId: "s1", model: "Auto" }]
  */
 export function createCursorParser(options: { outputFormat?: CursorOutputFormat } = {}): StreamParser {
-  const textMode = options.outputFormat === "text";
+  if (options.outputFormat !== "text") return jsonLinesParser(toEvents);
   return {
     push(rawLine) {
       const line = rawLine.replace(/\r$/, "");
-      if (!line.trim()) return [];
-      if (textMode) return [{ type: "message", role: "assistant", text: line }];
-      const unparsed: RunEventBody = { type: "status", status: "unparsed_output", detail: line.slice(0, MAX_RAW_CHARS) };
-      try {
-        const event: unknown = JSON.parse(line);
-        return isRecord(event) ? toEvents(event) : [unparsed];
-      } catch {
-        return [unparsed];
-      }
+      return line.trim() ? [{ type: "message", role: "assistant", text: line }] : [];
     },
   };
 }
@@ -113,11 +103,6 @@ export function createCursorAdapter(options: {
   };
 }
 
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-
 /** Text of a message whose content is a string or a list of `{type:"text", text}` blocks. */
 function contentText(message: unknown): string {
   if (!isRecord(message)) return "";
@@ -129,13 +114,8 @@ function contentText(message: unknown): string {
 
 function toEvents(event: Json): RunEventBody[] {
   switch (event.type) {
-    case "system": {
-      const sessionId = str(event.session_id);
-      if (event.subtype !== "init" || !sessionId) return [];
-      const model = str(event.model);
-      const cwd = str(event.cwd);
-      return [{ type: "session", sessionId, ...(model ? { model } : {}), ...(cwd ? { cwd } : {}) }];
-    }
+    case "system":
+      return sessionFromInit(event);
     case "user":
     case "assistant": {
       const text = contentText(event.message);

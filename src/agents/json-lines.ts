@@ -44,5 +44,17 @@ export function jsonLinesParser(toEvents: (event: Json) => RunEventBody[]): Stre
   };
 }
 
+/**
+ * The `system/init` line cursor-agent and Claude Code both print first (same stream-json shape):
+ * the agent's session id, model and cwd.
+ */
+export function sessionFromInit(event: Json): RunEventBody[] {
+  const sessionId = str(event.session_id);
+  if (event.subtype !== "init" || !sessionId) return [];
+  const model = str(event.model);
+  const cwd = str(event.cwd);
+  return [{ type: "session", sessionId, ...(model ? { model } : {}), ...(cwd ? { cwd } : {}) }];
+}
+
 /** `--` before a prompt that starts with "-", so the CLI cannot read it as an option. */
 export const promptArgs = (prompt: string) => (prompt.startsWith("-") ? ["--", prompt] : [prompt]);
