@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { errorResponse } from "../../src/http/schemas";
 import { REPOSITORY_NAME_REQUIRED } from "../../src/repos/repository-name";
 
 export const MESSAGES = {
@@ -121,3 +122,13 @@ export const SyncResultSchema = z
     updated: z.boolean(),
   })
   .openapi("GitSyncResult");
+
+/** Errors pull and push share (both talk to origin with stored or env credentials). */
+export const syncErrors = {
+  400: errorResponse("Invalid repository or branch name, or no origin remote"),
+  401: errorResponse("The remote needs credentials, or rejected them (git_credentials / GITHUB_TOKEN)"),
+  404: errorResponse("Repository not found"),
+  409: errorResponse("Diverged branches or a rejected push"),
+  502: errorResponse("The remote could not be reached"),
+  504: errorResponse("GIT_COMMAND_TIMEOUT elapsed"),
+} as const;

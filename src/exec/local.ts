@@ -1,5 +1,6 @@
 // Node-only: runs agent CLIs as local child processes (node:child_process), each in its own process group.
 import { type ChildProcess, spawn } from "node:child_process";
+import { deferred } from "./deferred";
 import { createCapture } from "./local-capture";
 import { reapGroup, signalGroup } from "./local-group";
 import type { Executor, OutputChunk, ProcessHandle, ProcessResult, ProcessSpec, SettleReason } from "./types";
@@ -72,14 +73,8 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
   const listeners = new Set<(chunk: OutputChunk) => void>();
   const captures = { stdout: createCapture(spec.maxOutputBytes), stderr: createCapture(spec.maxOutputBytes) };
   const timers: Partial<Record<"hard" | "idle" | "kill" | "pipe", ReturnType<typeof setTimeout>>> = {};
-  let resolveResult!: (result: ProcessResult) => void;
-  const result = new Promise<ProcessResult>((resolve) => {
-    resolveResult = resolve;
-  });
-  let resolveStarted!: (pid: number | undefined) => void;
-  const started = new Promise<number | undefined>((resolve) => {
-    resolveStarted = resolve;
-  });
+  const { promise: result, resolve: resolveResult } = deferred<ProcessResult>();
+  const { promise: started, resolve: resolveStarted } = deferred<number | undefined>();
 
   let child: ChildProcess | undefined;
   let settled = false;

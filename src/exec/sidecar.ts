@@ -1,4 +1,6 @@
 // Runtime-neutral: runs processes on a sidecar runner over HTTP (fetch only; no node:* imports).
+
+import { deferred } from "./deferred";
 import { createSidecarClient, SidecarRefusal } from "./sidecar-client";
 import type { Executor, OutputChunk, ProcessHandle, ProcessResult, ProcessSpec, SettleReason } from "./types";
 
@@ -62,14 +64,8 @@ function runOnSidecar(spec: ProcessSpec, api: Api, settings: Required<Omit<Sidec
   let pid: number | undefined;
   let settled = false;
   let stopRequest: { reason: SettleReason; message: string | undefined } | undefined;
-  let resolveResult!: (result: ProcessResult) => void;
-  const result = new Promise<ProcessResult>((resolve) => {
-    resolveResult = resolve;
-  });
-  let resolveStarted!: (pid: number | undefined) => void;
-  const started = new Promise<number | undefined>((resolve) => {
-    resolveStarted = resolve;
-  });
+  const { promise: result, resolve: resolveResult } = deferred<ProcessResult>();
+  const { promise: started, resolve: resolveStarted } = deferred<number | undefined>();
 
   const emit = (chunk: OutputChunk) => {
     if (!chunk.text || settled) return;
