@@ -5,25 +5,16 @@ import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/sch
 import { runResponse } from "../../../src/runs/compat";
 import { ExecuteBodySchema } from "../../../src/runs/execute-request";
 import { prepareRun } from "../../../src/runs/prepare";
+import { RunAnswerBase } from "../schemas";
 
-export const ExecuteResultSchema = z
-  .object({
-    success: z.boolean(),
-    requestId: z.string(),
-    runId: z.string(),
-    eventsUrl: z.string(),
-    status: z.string(),
-    repository: z.string().optional(),
-    command: z.array(z.string()).optional(),
-    output: z.string().optional(),
-    error: z.string().nullable().optional(),
-    exitCode: z.number().optional(),
-    duration: z.string().optional(),
-    timestamp: z.string(),
-    branchName: z.string().optional(),
-    agentSucceeded: z.boolean().optional(),
-  })
-  .openapi("ExecuteResult");
+export const ExecuteResultSchema = RunAnswerBase.extend({
+  command: z.array(z.string()).optional(),
+  output: z.string().optional(),
+  error: z.string().nullable().optional(),
+  exitCode: z.number().optional(),
+  duration: z.string().optional(),
+  agentSucceeded: z.boolean().optional(),
+}).openapi("ExecuteResult");
 
 /**
  * POST /cursor/execute — runs the agent and answers when it is done (§2.4.5). `success` keeps the

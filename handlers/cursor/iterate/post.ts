@@ -5,29 +5,20 @@ import { commonErrors, errorResponse, jsonResponse } from "../../../src/http/sch
 import { IterateBodySchema } from "../../../src/runs/iterate/request";
 import { IterationSchema } from "../../../src/runs/iterate/schemas";
 import { prepareRun } from "../../../src/runs/prepare";
+import { RunAnswerBase } from "../schemas";
 
-export const IterateResultSchema = z
-  .object({
-    success: z.boolean(),
-    requestId: z.string(),
-    runId: z.string(),
-    eventsUrl: z.string(),
-    status: z.string(),
-    reason: z.string().nullable(),
-    repository: z.string().optional(),
-    iterations: z.number(),
-    maxIterations: z.number().nullable(),
-    output: z.string(),
-    error: z.string().nullable(),
-    exitCode: z.number(),
-    duration: z.string(),
-    timestamp: z.string(),
-    reviewJustification: z.string().optional(),
-    originalOutput: z.string().optional(),
-    branchName: z.string().optional(),
-    iterationDetails: z.array(IterationSchema),
-  })
-  .openapi("IterateResult");
+export const IterateResultSchema = RunAnswerBase.extend({
+  reason: z.string().nullable(),
+  iterations: z.number(),
+  maxIterations: z.number().nullable(),
+  output: z.string(),
+  error: z.string().nullable(),
+  exitCode: z.number(),
+  duration: z.string(),
+  reviewJustification: z.string().optional(),
+  originalOutput: z.string().optional(),
+  iterationDetails: z.array(IterationSchema),
+}).openapi("IterateResult");
 
 /**
  * POST /cursor/iterate — runs the agent, has a review agent judge each attempt against the
