@@ -1,5 +1,8 @@
 import type { Client } from "@libsql/client";
 import type { AgentCliStatus } from "./agents/cli";
+
+export type { CliStatus } from "./agents/cli";
+
 import { agentRegistry } from "./agents/registry";
 import { type Callbacks, createCallbacks } from "./callbacks";
 import type { Config } from "./config";
@@ -38,16 +41,6 @@ export interface ResolvedWorkspace {
 export interface Workspaces {
   /** Throws 400 "Invalid repository name" for anything that would leave the root. */
   resolve(name: string | null | undefined, options?: { allowRoot?: boolean }): Promise<ResolvedWorkspace>;
-}
-
-/** Whether an agent CLI can be found, as reported by `/health/queue` and `GET /agents`. */
-export interface CliStatus {
-  command: string;
-  available: boolean;
-  path?: string;
-  error?: string;
-  /** First line of `<cli> --version`, when asked for and the probe answered. */
-  version?: string;
 }
 
 /** Everything a handler may reach. Built once per process (or per test) and passed to `createApp`. */

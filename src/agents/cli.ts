@@ -3,7 +3,6 @@
  * actual lookup (PATH search, `--version`) is passed in by the entry point (Node or sidecar).
  */
 import type { Config } from "../config";
-import type { CliStatus } from "../deps";
 import type { AgentName } from "./adapter";
 
 /** The setting that points at each agent's executable (named in "not found" errors). */
@@ -14,6 +13,16 @@ export const CLI_PATH_VARIABLES: Record<AgentName, string> = {
   gemini: "GEMINI_CLI_PATH",
   opencode: "OPENCODE_CLI_PATH",
 };
+
+/** Whether an agent CLI can be found, as reported by `/health/queue` and `GET /agents`. */
+export interface CliStatus {
+  command: string;
+  available: boolean;
+  path?: string;
+  error?: string;
+  /** First line of `<cli> --version`, when asked for and the probe answered. */
+  version?: string;
+}
 
 export interface CliLookupOptions {
   /** The setting to name when the executable is missing. */

@@ -1,5 +1,5 @@
 // Runtime-neutral: whether the agent CLI is installed on the sidecar, asked over HTTP.
-import type { CliStatus } from "../deps";
+import type { CliStatus } from "../agents/cli";
 import { createSidecarClient, type SidecarClientOptions } from "./sidecar-client";
 
 /**

@@ -1,5 +1,5 @@
 // Runtime-neutral: the sidecar's HTTP API as plain fetch calls (no node:* imports; runs on Workers).
-import type { CliStatus } from "../deps";
+import type { CliStatus } from "../agents/cli";
 import type { CreatedProcess, CreateProcessBody, ProcessStatus, ReapedRun, StreamEvent } from "../sidecar/protocol";
 import type { SettleReason } from "./types";
 

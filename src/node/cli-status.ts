@@ -2,8 +2,7 @@
 import { execFile } from "node:child_process";
 import { stat } from "node:fs/promises";
 import which from "which";
-import type { CliLookup } from "../agents/cli";
-import type { CliStatus } from "../deps";
+import type { CliLookup, CliStatus } from "../agents/cli";
 
 /** A `--version` probe that hangs (or prompts) must not hold GET /agents up. */
 const VERSION_TIMEOUT_MS = 10_000;

@@ -3,9 +3,8 @@ import type { createConversationService } from "../conversations";
 import type { Logger } from "../log";
 import type { RepoServices } from "../repos/types";
 import { callbackPayload } from "./compat";
-import type { RunHooks } from "./service";
 import type { Summarizer } from "./summarize";
-import type { RunRecord } from "./types";
+import type { RunHooks, RunRecord } from "./types";
 
 /** Rebuilds the callback URL with its own secret, which the outbox takes out again and sends as a header. */
 export function callbackTarget(run: Pick<RunRecord, "callbackUrl" | "callbackSecret">): string | null {

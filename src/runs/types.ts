@@ -77,3 +77,15 @@ export interface RunFinish {
   stderr: string | null;
   error: string | null;
 }
+
+/** Called once per run when it settles (conversation recording, callbacks). Errors are logged, never thrown. */
+export interface RunHooks {
+  /**
+   * Readies the workspace once the run has its slot, before the agent starts (branch checkout,
+   * workspace trust). Throwing fails the run with reason `workspace` and the error's message.
+   * `note` adds a status event to the run's log.
+   */
+  prepare?(run: RunRecord, note: (detail: string) => void): Promise<void>;
+  onStart?(run: RunRecord): Promise<void> | void;
+  onFinish?(run: RunRecord): Promise<void> | void;
+}
