@@ -23,6 +23,7 @@ import type { RepoServices } from "./repos/types";
 import { unavailableRepos } from "./repos/unavailable";
 import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
+import { createInstanceRegistry, type InstanceProbe } from "./runs/instances";
 import type { TextFiles } from "./runs/iterate/definition-of-done";
 import { createCallbackPayload } from "./runs/iterate/payload";
 import { createIterateService, type IterateService } from "./runs/iterate/service";
@@ -80,6 +81,8 @@ export interface DepsInput {
   executor: Executor;
   /** Environment agents inherit (the runner's own secrets are removed before use). */
   baseEnv: Record<string, string | undefined>;
+  /** Node: tells whether an earlier instance's process is gone, so its runs close at start-up (absent: wait for the stale sweep). */
+  instanceProbe?: InstanceProbe;
   /** Node: per-run MCP files and definition-of-done lookups (absent: no MCP, no file lookups). */
   workspaceFiles?: McpFiles & TextFiles;
   /**
@@ -117,6 +120,8 @@ export function buildDeps(input: DepsInput): Deps {
     agent: agentRegistry(config),
     baseEnv: input.baseEnv,
     instanceId,
+    instances: createInstanceRegistry(db),
+    ...(input.instanceProbe ? { probe: input.instanceProbe } : {}),
     mcp,
     background: input.background,
     hooks: createRunHooks({

@@ -90,7 +90,10 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
   return {
     retryPolicy: retry,
 
-    /** Stores a pending delivery, due now. Throws CallbackUrlError for a URL that is not http(s). */
+    /**
+     * Stores a pending delivery, due now; with a `dedupeKey` already used, returns that delivery
+     * instead. Throws CallbackUrlError for a URL that is not http(s).
+     */
     async enqueue(input: EnqueueInput): Promise<Delivery> {
       const { url, secret } = splitSecret(input.url);
       const payload = JSON.stringify(input.payload);
@@ -98,8 +101,10 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
       const at = iso();
       const result = await db.execute({
         sql: `INSERT INTO callback_deliveries
-                (id, run_id, request_id, url, secret, payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) RETURNING *`,
+                (id, run_id, request_id, url, secret, payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at,
+                 dedupe_key)
+              VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
+              ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
         args: [
           newId(),
           input.runId ?? null,
@@ -111,9 +116,16 @@ export function createOutbox(db: Client, options: OutboxOptions = {}) {
           at,
           at,
           at,
+          input.dedupeKey ?? null,
         ],
       });
-      return toDelivery(result.rows[0] as Row);
+      const created = result.rows[0];
+      if (created) return toDelivery(created);
+      const existing = await db.execute({
+        sql: "SELECT * FROM callback_deliveries WHERE dedupe_key = ?",
+        args: [input.dedupeKey ?? null],
+      });
+      return toDelivery(existing.rows[0] as Row);
     },
 
     /**

@@ -56,4 +56,9 @@ export interface EnqueueInput {
   url: string;
   /** Any JSON-serialisable value; serialised once, and those exact bytes are sent every attempt. */
   payload: unknown;
+  /**
+   * At most one delivery per key, across instances (a run's callback: `run:<id>`): enqueueing again
+   * returns the delivery already there, whatever its state.
+   */
+  dedupeKey?: string;
 }

@@ -7,7 +7,7 @@ export const runsEnv = {
   CURSOR_RUNNER_LOW_RESOURCE: flag(),
   RUN_MAX_EVENTS: int("events kept per run", 5000),
   RUN_EVENT_MAX_CHARS: int("characters per event field", 64 * 1024),
-  RUN_LINGER_MS: int("milliseconds an agent may linger after its result", 3000, 0),
+  RUN_LINGER_MS: int("milliseconds an agent may linger after its result", 2000, 0),
   RUN_KILL_GRACE_MS: int("milliseconds between SIGTERM and SIGKILL", 1000, 0),
   RUN_HEARTBEAT_MS: int("milliseconds", 10_000),
   RUN_STALE_AFTER_MS: int("milliseconds", 30_000),

@@ -38,6 +38,7 @@ export function settleMessage(reason: SettleReason, spec: ProcessSpec): string |
     case "lost":
       return "The runner lost contact with the process";
     case "exited":
+    case "ended_after_result":
       return undefined;
   }
 }

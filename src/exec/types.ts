@@ -4,8 +4,19 @@
  * output cap, cancel or a normal exit.
  */
 
-/** `lost`: the runner lost contact with the process (a sidecar that stopped answering mid-run). */
-export type SettleReason = "exited" | "timeout" | "idle" | "output_cap" | "cancelled" | "spawn_error" | "lost";
+/**
+ * `lost`: the runner lost contact with the process (a sidecar that stopped answering mid-run).
+ * `ended_after_result`: the agent had reported its result but lingered, so we ended its group.
+ */
+export type SettleReason =
+  | "exited"
+  | "ended_after_result"
+  | "timeout"
+  | "idle"
+  | "output_cap"
+  | "cancelled"
+  | "spawn_error"
+  | "lost";
 
 /** Environment variable every agent process carries, naming its run, so an orphan can be recognised. */
 export const RUN_ID_ENV = "CURSOR_RUNNER_RUN_ID";
@@ -62,8 +73,8 @@ export interface ProcessHandle {
   readonly result: Promise<ProcessResult>;
   /**
    * Ends the run: SIGTERM to the whole process group, SIGKILL after the grace period.
-   * `reason` is reported unless the process already exited. `exited` is used when the agent
-   * already reported completion and only lingers (cursor-agent's known defect).
+   * `reason` is reported unless the process already exited. `ended_after_result` is used when the
+   * agent already reported completion and only lingers (cursor-agent's known defect).
    */
   stop(reason: SettleReason, message?: string): void;
 }

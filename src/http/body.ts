@@ -25,13 +25,14 @@ export function jsonBody(): MiddlewareHandler {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
     const type = c.req.header("Content-Type");
-    const text = await c.req.text();
     if (!JSON_TYPE.test(mediaType(type))) {
-      if (text.length > 0) {
-        throw new HttpError(415, `Content-Type must be application/json (got ${type ? `"${type}"` : "none"})`);
-      }
+      // A declared body of the wrong type is refused unread; otherwise look (bounded by limitBody).
+      const length = Number(c.req.header("Content-Length") ?? Number.NaN);
+      const hasBody = length > 0 || (Number.isNaN(length) && (await c.req.text()).length > 0);
+      if (hasBody) throw new HttpError(415, `Content-Type must be application/json (got ${type ? `"${type}"` : "none"})`);
       return next();
     }
+    const text = await c.req.text();
     let parsed: unknown = {};
     if (text.trim() !== "") {
       try {

@@ -10,7 +10,7 @@ import type { Deps } from "../deps";
  */
 export async function startBackground(deps: Deps) {
   const { runs, callbacks, log } = deps;
-  const recovered = await runs.recoverStale();
+  const recovered = await runs.recoverOnStart();
   if (recovered.length > 0) log.warn({ count: recovered.length }, "Failed runs interrupted by a previous stop");
   const stopMaintenance = runs.startMaintenance();
   const worker = callbacks.startWorker();
@@ -19,6 +19,7 @@ export async function startBackground(deps: Deps) {
     async stop() {
       stopMaintenance();
       await runs.stopAll();
+      await runs.markStopped().catch((error) => log.warn({ err: error }, "Could not record this instance as stopped"));
       await worker.stop();
     },
   };

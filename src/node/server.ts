@@ -5,6 +5,7 @@ import { createApp } from "../app";
 import { ConfigError } from "../config";
 import type { Deps } from "../deps";
 import { startBackground } from "./background";
+import { closeOnUnreadBody } from "./unread-body";
 import { attachWebSockets } from "./websockets";
 import { createNodeDeps } from "./wiring";
 
@@ -21,7 +22,9 @@ export async function startServer(
   const { config, log } = deps;
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, () => resolve(s));
+    const s = serve({ fetch: closeOnUnreadBody(app.fetch), port: config.server.port, hostname: config.server.host }, () =>
+      resolve(s),
+    );
     s.once("error", reject);
   });
   const address = server.address();

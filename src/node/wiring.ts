@@ -14,6 +14,7 @@ import { createRepoServices } from "../repos/services";
 import { createWorkspaceFiles } from "../repos/workspace-files";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
+import { createNodeInstanceProbe } from "./instance-probe";
 
 /**
  * Node wiring: environment → config → logger → database (migrated) → deps.
@@ -58,6 +59,7 @@ export async function createNodeDeps(
         ? createSidecarExecutor({ url: config.executor.url, token: config.executor.token })
         : { ...createLocalExecutor(), reapOrphan: async (runId, pid) => (pid ? reapOrphanedRun(pid, runId) : false) },
     baseEnv: env,
+    instanceProbe: createNodeInstanceProbe(),
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),

@@ -33,6 +33,15 @@ export interface AgentProcessDeps {
   settler: Settler;
 }
 
+/**
+ * How long an agent may linger after its result: RUN_LINGER_MS, but always shorter than the idle
+ * limit (at most half of it), so a lingering agent is ended as finished, never timed out as idle.
+ */
+export function lingerGraceMs(config: Config): number {
+  const idle = config.cursor.idleTimeoutMs;
+  return idle > 0 ? Math.min(config.runs.lingerMs, Math.floor(idle / 2)) : config.runs.lingerMs;
+}
+
 const workspaceFailure = (error: unknown): RunFinish => ({
   status: "failed",
   reason: "workspace",
@@ -107,8 +116,9 @@ export function createAgentProcess(deps: AgentProcessDeps) {
       if (body.type === "result") {
         resultEvent = body;
         if (body.sessionId) void store.setSession(run.id, body.sessionId).catch(() => {});
-        // cursor-agent sometimes never exits after its result: give it a moment, then end it.
-        lingerTimer = setTimeout(() => handle.stop("exited"), config.runs.lingerMs);
+        // cursor-agent sometimes never exits after its result (cursor/cursor#3588): the result is
+        // the answer; give the process a moment to exit by itself, then end its group.
+        lingerTimer ??= setTimeout(() => handle.stop("ended_after_result"), lingerGraceMs(config));
       }
       return event;
     };

@@ -42,7 +42,7 @@ export function createRunHooks(deps: {
       );
     }
   };
-  return {
+  const hooks: RunHooks = {
     async prepare(run, note) {
       const trust = await deps.repos.ensureWorkspaceTrust(run.cwd);
       if (trust.errors.length > 0) deps.log.warn({ runId: run.id, errors: trust.errors }, "Workspace trust incomplete");
@@ -64,6 +64,9 @@ export function createRunHooks(deps: {
     async onFinish(run) {
       await record(run, "assistant", run.output || run.stderr || run.error || "");
       deps.summarizer?.afterRun(run); // in the background, after the answer is recorded
+      await hooks.callback?.(run);
+    },
+    async callback(run) {
       const url = callbackTarget(run);
       if (!url) return;
       await deps.callbacks.enqueue({
@@ -71,7 +74,9 @@ export function createRunHooks(deps: {
         requestId: run.requestId,
         url,
         payload: deps.payload ? await deps.payload(run) : callbackPayload(run),
+        dedupeKey: `run:${run.id}`,
       });
     },
   };
+  return hooks;
 }

@@ -8,6 +8,7 @@ import type { Logger } from "../log";
 import type { RunMcp } from "../mcp/types";
 import type { RunEventLog } from "./event-log";
 import { createAgentProcess, type StartOptions } from "./execute";
+import type { InstanceProbe, InstanceRegistry } from "./instances";
 import { type LiveRuns, liveEntry } from "./live";
 import { createRunMaintenance } from "./maintenance";
 import { createSettler } from "./settle";
@@ -30,6 +31,10 @@ export interface RunServiceDeps {
   baseEnv: Record<string, string | undefined>;
   /** Identifies this process as the owner of the runs it executes. */
   instanceId: string;
+  /** Runner starts, to close a dead predecessor's runs at start-up (with `probe`). */
+  instances?: InstanceRegistry;
+  /** Tells whether another instance's process is gone (Node: /proc); absent where it cannot be known. */
+  probe?: InstanceProbe;
   hooks?: RunHooks;
   /** Per-run MCP configuration for cursor runs (Node only; absent elsewhere). */
   mcp?: RunMcp;

@@ -5,7 +5,7 @@ import type { RunHooks, RunRecord } from "./types";
 
 export interface Settler {
   /** Calls one hook; its errors are logged, never thrown. */
-  callHook(name: "onStart" | "onFinish", run: RunRecord): Promise<void>;
+  callHook(name: "onStart" | "onFinish" | "callback", run: RunRecord): Promise<void>;
   /**
    * Records the final state in the run's log, closes it and tells the hooks. `finished` is the row
    * `store.finish` returned, or null when another path had settled the run already.

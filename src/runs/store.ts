@@ -152,6 +152,18 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
       return result.rows.map((row) => toRun(row));
     },
 
+    /** Fails every live run owned by one of `owners` (instances known to be gone); returns those it settled. */
+    failOwned: async (owners: string[], message: string): Promise<RunRecord[]> => {
+      if (owners.length === 0) return [];
+      const ts = now();
+      const result = await db.execute({
+        sql: `UPDATE runs SET status = 'failed', reason = 'interrupted', error = ?, finished_at = ?, updated_at = ?
+              WHERE status IN ('queued', 'running') AND owner IN (${owners.map(() => "?").join(",")}) RETURNING *`,
+        args: [message, ts, ts, ...owners],
+      });
+      return result.rows.map((row) => toRun(row));
+    },
+
     /**
      * Settled runs with a callback URL but no delivery, settled before `settledBefore`: their
      * settler stopped between recording the result and enqueueing the callback (a crash).

@@ -88,4 +88,9 @@ export interface RunHooks {
   prepare?(run: RunRecord, note: (detail: string) => void): Promise<void>;
   onStart?(run: RunRecord): Promise<void> | void;
   onFinish?(run: RunRecord): Promise<void> | void;
+  /**
+   * Queues the run's callback, if it has one (part of onFinish). Called on its own for a run whose
+   * settler died between recording the result and queueing the callback. Idempotent per run.
+   */
+  callback?(run: RunRecord): Promise<void> | void;
 }

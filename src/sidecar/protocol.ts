@@ -4,6 +4,7 @@ import type { ProcessResult, SettleReason } from "../exec/types";
 
 const REASONS = [
   "exited",
+  "ended_after_result",
   "timeout",
   "idle",
   "output_cap",

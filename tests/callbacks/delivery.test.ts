@@ -43,6 +43,21 @@ const settled = (node: Instance, id: string) => async () => {
 };
 
 describe("callback delivery", () => {
+  it("one delivery per dedupe key, even when two instances enqueue the same run's callback at once", async () => {
+    const rx = await receiver(() => ({ status: 200, body: "ok" }));
+    const [a, b] = [await instance(), await instance()];
+    const input = { runId: "run-dup", requestId: "req-dup", url: `${rx.url}/hook`, payload: { n: 1 }, dedupeKey: "run:run-dup" };
+    const [first, second] = await Promise.all([a.callbacks.enqueue(input), b.callbacks.enqueue({ ...input, payload: { n: 2 } })]);
+    expect(second.id).toBe(first.id);
+    worker(a);
+    worker(b);
+    await waitFor("delivery", settled(a, first.id));
+    expect(rx.accepted()).toHaveLength(1);
+    // Without a key, every enqueue is its own delivery (redelivery keeps using the same row).
+    const plain = await Promise.all([1, 2].map(() => a.callbacks.enqueue({ url: `${rx.url}/hook`, payload: {} })));
+    expect(new Set(plain.map((d) => d.id)).size).toBe(2);
+  });
+
   it("a receiver that fails twice then accepts gets exactly one accepted delivery with a valid signature", async () => {
     const secret = "whsec-123";
     const rx = await receiver((_req, index) => (index < 2 ? { status: 500, body: "not yet" } : { status: 200, body: "ok" }));

@@ -158,6 +158,23 @@ describe("execution through the real HTTP server", () => {
     }
   });
 
+  it("calls back a success result followed by a non-zero exit as a failure, as GET /runs/:id shows it", async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const ack = await postJson(
+        `${ctx.server.url}/cursor/execute/async`,
+        { prompt: "SAY answered\nEXIT_AFTER_RESULT 3", repository: "demo", callbackUrl: `${receiver.url}/hook` },
+        { "X-Webhook-Secret": SECRET },
+      );
+      await waitFor(() => receiver.accepted().length === 1);
+      const honest = { agentSucceeded: false, status: "failed", exitCode: 3, output: "answered" };
+      expect(JSON.parse(receiver.accepted()[0]!.rawBody)).toMatchObject({ success: true, ...honest, runId: ack.body.runId });
+      expect(await getRun(ack.body.runId)).toMatchObject({ status: "failed", reason: "exited", exitCode: 3 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("replays events after Last-Event-ID, then follows live ones to the end", async () => {
     const ack = await executeAsync("SAY one\nSLEEP 300\nSAY two\nSLEEP 300\nSAY three");
     const all = await readSse(`${ctx.server.url}${ack.body.eventsUrl}`);

@@ -53,6 +53,16 @@ describe("POST /cursor/iterate with the fake cursor agent as worker and a script
     postJson(`${server.url}/cursor/iterate`, { conversationId: `conv-${++seq}`, ...body });
   const getRun = async (id: string) => (await (await fetch(`${server.url}/runs/${id}`)).json()) as Record<string, any>;
 
+  it("records an attempt whose agent exited non-zero after a success result as failed, exit code and all", async () => {
+    const { name } = repo([verdict(true, "the files are there")]);
+    const res = await iterate({ prompt: "SAY half\nEXIT_AFTER_RESULT 3", repository: name });
+    // The reviewer judges the workspace; the attempt itself is still recorded as the failure it was.
+    expect(res.status).toBe(200);
+    const [first] = res.body.iterationDetails;
+    expect(first).toMatchObject({ iteration: 1, workerStatus: "failed", exitCode: 3 });
+    expect(await getRun(first.workerRunId)).toMatchObject({ status: "failed", exitCode: 3, reason: "exited" });
+  });
+
   it("is done after two iterations: the reviewer's continuation prompt drives the second attempt", async () => {
     const { name, path } = repo([
       verdict(false, "only half done", { continuationPrompt: "SAY second attempt" }),

@@ -28,6 +28,7 @@
  *   EXIT <code>             exits at once with that code, without a result line
  *   ERROR_RESULT <text>     ends with a result of subtype "error", is_error true, and exit code 1
  *   HANG_AFTER_RESULT       never exits after the result line (cursor-agent's known defect)
+ *   EXIT_AFTER_RESULT <code>  prints its (success) result line, then exits with that code
  * Checked before anything is printed:
  *   AUTH_FAIL               prints the real "Authentication required" message to stderr, exits 1
  *   SILENT_AFTER_FIRST      prints the init line (text mode: one line) and then nothing, forever
@@ -99,7 +100,7 @@ const directives = options.prompt.split("\n").map((line) => {
   return space < 0 ? { word: trimmed, rest: "" } : { word: trimmed.slice(0, space), rest: trimmed.slice(space + 1) };
 });
 const KNOWN = new Set(["SAY", "THINK", "WRITE", "READ", "RUN", "STDERR", "SLEEP", "FLOOD", "GRANDCHILD"]);
-for (const word of ["IGNORE_SIGTERM", "EXIT", "ERROR_RESULT", "HANG_AFTER_RESULT"]) KNOWN.add(word);
+for (const word of ["IGNORE_SIGTERM", "EXIT", "ERROR_RESULT", "HANG_AFTER_RESULT", "EXIT_AFTER_RESULT"]) KNOWN.add(word);
 const has = (word) => directives.some((d) => d.word === word);
 
 /** Lines go out synchronously (stdout is a pipe, blocking on Linux), so exit() never loses one. */
@@ -226,7 +227,8 @@ async function main() {
   }
   finish();
   if (has("HANG_AFTER_RESULT")) return hangForever();
-  process.exit(0);
+  const exitAfter = directives.find((d) => d.word === "EXIT_AFTER_RESULT");
+  process.exit(exitAfter ? Number(exitAfter.rest) : 0);
 }
 
 main().catch((error) => fail(error.stack ?? String(error)));

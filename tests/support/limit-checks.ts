@@ -129,6 +129,30 @@ export function limitChecks({ server, repo, agentPids = async (run) => [run.pid]
     await expectNoneAlive(run, grandchild);
   });
 
+  it("an agent that lingers after its success result is ended as finished: 200, succeeded, the idle limit never fires", async () => {
+    // LIMIT_ENV's idle limit is 1000 ms and RUN_LINGER_MS defaults to 2000: the grace is capped below the idle limit.
+    const { res, run, grandchild } = await runWithGrandchild("SAY answered\nHANG_AFTER_RESULT");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ success: true, agentSucceeded: true, status: "succeeded", output: "answered", error: null });
+    expect(run).toMatchObject({ status: "succeeded", reason: "ended_after_result", output: "answered", error: null });
+    await expectNoneAlive(run, grandchild);
+  });
+
+  it("a success result followed by exit 3 is a failure: agentSucceeded false, status failed, the exit recorded", async () => {
+    const { res, run, grandchild } = await runWithGrandchild("SAY answered\nEXIT_AFTER_RESULT 3");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      success: true,
+      agentSucceeded: false,
+      status: "failed",
+      exitCode: 3,
+      output: "answered",
+      error: "Agent exited with code 3 after reporting success",
+    });
+    expect(run).toMatchObject({ status: "failed", reason: "exited", exitCode: 3 });
+    await expectNoneAlive(run, grandchild);
+  });
+
   it("an agent that ignores SIGTERM is SIGKILLed after the grace period", async () => {
     const { res, run, grandchild } = await runWithGrandchild("IGNORE_SIGTERM\nSLEEP 60000");
     expect(res.body.error).toBe("No output from cursor-cli for 1000ms");
