@@ -33,14 +33,31 @@ import gitRepositories from "./git/repositories/get";
 import gitStatus from "./git/status/[repository]/get";
 import health from "./health/get";
 import healthQueue from "./health/queue/get";
+import processorStatus from "./processor/status/get";
 import repositoryFiles from "./repositories/api/[repository]/files/get";
 import cancelRun from "./runs/[id]/cancel/post";
 import runEvents from "./runs/[id]/events/get";
 import getRun from "./runs/[id]/get";
+import abortTask from "./tasks/[id]/abort/post";
+import cancelTask from "./tasks/[id]/cancel/post";
+import deleteEngineTask from "./tasks/[id]/delete";
+import taskEvents from "./tasks/[id]/events/get";
+import getEngineTask from "./tasks/[id]/get";
+import listTaskMessages from "./tasks/[id]/messages/get";
+import postTaskMessage from "./tasks/[id]/messages/post";
+import processedTaskMessages from "./tasks/[id]/messages/processed/get";
+import rawTaskMessages from "./tasks/[id]/messages/raw/get";
+import processTask from "./tasks/[id]/process/post";
+import resumeTask from "./tasks/[id]/resume/post";
+import takeoverTask from "./tasks/[id]/takeover/post";
+import listEngineTasks from "./tasks/get";
+import taskModels from "./tasks/models/get";
+import createEngineTask from "./tasks/post";
 import telegramWebhook from "./telegram/webhook/post";
 
 /**
- * Every endpoint, in mount order. Order matters where a parameter route would shadow a fixed one
+ * Every endpoint, in mount order. `/api/tasks` is the original's task list; `/tasks` is the task
+ * engine. Order matters where a parameter route would shadow a fixed one
  * (the conversation router's `/api/:conversationId` must come after `/api/tasks`, `/api/settings`).
  * Each file's path mirrors its URL: `GET /api/tasks/:id` lives in `api/tasks/[id]/get.ts`.
  */
@@ -62,6 +79,23 @@ export const endpoints: Endpoint[] = [
   getTask,
   putTask,
   deleteTask,
+  // The task engine (Bytebot's API): `/tasks/models` before `/tasks/{id}`.
+  createEngineTask,
+  listEngineTasks,
+  taskModels,
+  getEngineTask,
+  deleteEngineTask,
+  listTaskMessages,
+  rawTaskMessages,
+  processedTaskMessages,
+  postTaskMessage,
+  takeoverTask,
+  resumeTask,
+  cancelTask,
+  abortTask,
+  processTask,
+  taskEvents,
+  processorStatus,
   getSettings,
   getSetting,
   putSetting,

@@ -33,7 +33,10 @@ export function createApp(deps: Deps) {
   app.use(cors({ frontendUrl: config.cors.frontendUrl, reflectAnyOrigin: config.cors.reflectAnyOrigin }));
   // WebSocket paths also take ?token= (browsers cannot set headers on a handshake; see src/node/websockets.ts).
   app.use(bearerAuth({ tokens: config.auth.tokens, acceptQueryToken: isWebSocketPath }));
-  app.use(limitBody(config.server.maxBodyBytes));
+  // POST /tasks carries attached files (base64): its own, larger limit.
+  const taskBodyLimit = limitBody(config.tasks.maxBodyBytes, "TASK_MAX_BODY_BYTES");
+  const bodyLimit = limitBody(config.server.maxBodyBytes);
+  app.use((c, next) => (c.req.method === "POST" && c.req.path === "/tasks" ? taskBodyLimit : bodyLimit)(c, next));
   app.use(jsonBody());
 
   for (const endpoint of endpoints) endpoint.mount(app);

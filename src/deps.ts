@@ -31,6 +31,10 @@ import { createIterationStore } from "./runs/iterate/store";
 import { createRunService, type RunService } from "./runs/service";
 import { createRunStore } from "./runs/store";
 import { createSummarizer } from "./runs/summarize";
+import { createTaskEngine, type TaskEngine } from "./tasks";
+import type { TaskFileWriter } from "./tasks/drivers/agent";
+import type { ModelSource } from "./tasks/models";
+import type { TaskDriver, TaskKind } from "./tasks/types";
 
 /** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
 export interface ResolvedWorkspace {
@@ -67,6 +71,8 @@ export interface Deps {
   instanceId: string;
   /** The callback outbox; `callbacks.startWorker()` (Node server) delivers it. */
   callbacks: Callbacks;
+  /** The task engine (`/tasks`): lifecycle, processor, recovery, change log. */
+  taskEngine: TaskEngine;
 }
 
 export interface DepsInput {
@@ -83,6 +89,11 @@ export interface DepsInput {
   baseEnv: Record<string, string | undefined>;
   /** Node: tells whether an earlier instance's process is gone, so its runs close at start-up (absent: wait for the stale sweep). */
   instanceProbe?: InstanceProbe;
+  /** Node: writes a task's attached files into its workspace (absent: agents are only told their names). */
+  writeTaskFiles?: TaskFileWriter;
+  /** Task drivers beyond the built-in coding-agent one (the desktop agent), and the models they offer. */
+  taskDrivers?: Partial<Record<TaskKind, TaskDriver>>;
+  taskModelSources?: ModelSource[];
   /** Node: per-run MCP files and definition-of-done lookups (absent: no MCP, no file lookups). */
   workspaceFiles?: McpFiles & TextFiles;
   /**
@@ -144,6 +155,21 @@ export function buildDeps(input: DepsInput): Deps {
     mcp,
     files: input.workspaceFiles,
   });
+  const taskEngine = createTaskEngine({
+    config,
+    log,
+    db,
+    instanceId,
+    settings,
+    slots,
+    runs,
+    callbacks,
+    workspaces: input.workspaces,
+    cliStatus: input.cliStatus,
+    ...(input.writeTaskFiles ? { writeTaskFiles: input.writeTaskFiles } : {}),
+    ...(input.taskDrivers ? { drivers: input.taskDrivers } : {}),
+    ...(input.taskModelSources ? { modelSources: input.taskModelSources } : {}),
+  });
   return {
     config,
     log,
@@ -161,5 +187,6 @@ export function buildDeps(input: DepsInput): Deps {
     iterate,
     instanceId,
     callbacks,
+    taskEngine,
   };
 }

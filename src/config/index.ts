@@ -10,6 +10,7 @@ import { type BuildContext, ConfigError } from "./parse";
 import { realtimeConfig, realtimeEnv } from "./realtime";
 import { runsConfig, runsEnv } from "./runs";
 import { serverConfig, serverEnv } from "./server";
+import { tasksConfig, tasksEnv } from "./tasks";
 import { workspaceConfig, workspaceEnv } from "./workspace";
 
 /**
@@ -41,15 +42,17 @@ const envSchema = z.object({
   ...realtimeEnv,
   ...executorEnv,
   ...mcpEnv,
+  ...tasksEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
   const workspace = workspaceConfig(e, ctx);
+  const runs = runsConfig(e, ctx);
   return {
     ...serverConfig(e, ctx),
     ...databaseConfig(e, ctx),
     ...agentsConfig(e, ctx),
-    ...runsConfig(e, ctx),
+    ...runs,
     ...iterateConfig(e, ctx),
     ...workspace,
     ...gitConfig(e, ctx),
@@ -57,6 +60,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...realtimeConfig(e, ctx),
     ...executorConfig(e, { ...ctx, repositoriesPath: workspace.paths.repositories }),
     ...mcpConfig(e, ctx),
+    ...tasksConfig(e, ctx, runs.slots),
   };
 }
 

@@ -6,11 +6,11 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const mediaType = (header: string | undefined) => (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 /** Rejects bodies over `maxBytes` with 413 before they are read into memory. */
-export function limitBody(maxBytes: number): MiddlewareHandler {
+export function limitBody(maxBytes: number, variable = "MAX_BODY_BYTES"): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new HttpError(413, `Request body is larger than ${maxBytes} bytes; send a smaller body or raise MAX_BODY_BYTES`);
+      throw new HttpError(413, `Request body is larger than ${maxBytes} bytes; send a smaller body or raise ${variable}`);
     },
   });
 }

@@ -11,6 +11,7 @@ import { sidecarCliLookup } from "../exec/sidecar-cli-status";
 import { createLogger } from "../log";
 import { resolveRepository } from "../repos/safe-path";
 import { createRepoServices } from "../repos/services";
+import { writeTaskFiles } from "../repos/task-files";
 import { createWorkspaceFiles } from "../repos/workspace-files";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
@@ -60,6 +61,7 @@ export async function createNodeDeps(
         : { ...createLocalExecutor(), reapOrphan: async (runId, pid) => (pid ? reapOrphanedRun(pid, runId) : false) },
     baseEnv: env,
     instanceProbe: createNodeInstanceProbe(),
+    writeTaskFiles,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),

@@ -18,6 +18,8 @@ export interface StartOptions {
   hardTimeoutMs?: number;
   /** Executable instead of the adapter's own (REVIEW_AGENT_CLI_PATH). */
   command?: string;
+  /** The agent session to continue (a task resumed after takeover); else the conversation's latest. */
+  resumeSessionId?: string | null;
 }
 
 export interface AgentProcessDeps {
@@ -81,7 +83,8 @@ export function createAgentProcess(deps: AgentProcessDeps) {
       if (lease) lease.mcp = mcp;
       if (run.mcpServers == null) await store.setMcpServers(run.id, mcp.servers);
     }
-    const resumeSessionId = run.conversationId ? await store.latestSession(run.conversationId, run.agent) : null;
+    const resumeSessionId =
+      options.resumeSessionId ?? (run.conversationId ? await store.latestSession(run.conversationId, run.agent) : null);
     const args = adapter.args({
       prompt: run.prompt,
       ...(resumeSessionId ? { resumeSessionId } : {}),

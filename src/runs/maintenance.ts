@@ -61,22 +61,27 @@ export function createRunMaintenance(deps: {
      * usual stale sweep for everyone else's. Returns every run it failed.
      */
     async recoverOnStart(): Promise<RunRecord[]> {
-      const recovered: RunRecord[] = [];
       if (instances && probe) {
-        const self = probe.identity();
-        await instances.register(instanceId, self);
-        const gone = (await instances.others(instanceId, self.host)).filter((other) => probe.isGone(other));
-        if (gone.length > 0) {
-          const ids = gone.map((other) => other.id);
-          const failed = await store.failOwned(ids, INTERRUPTED_BY_RESTART);
-          await closeInterrupted(failed, "its process is gone");
-          await instances.markStopped(ids);
-          recovered.push(...failed);
-        }
+        await instances.register(instanceId, probe.identity());
         await instances.prune(new Date(Date.now() - 7 * 24 * 3_600_000));
       }
-      recovered.push(...(await maintenance.recoverStale()));
-      return recovered;
+      return [...(await maintenance.recoverGone()), ...(await maintenance.recoverStale())];
+    },
+
+    /**
+     * Fails at once the runs of other instances on this host whose process is certainly gone (this
+     * runner before a restart, a sibling that was killed), and records those instances as stopped.
+     * Needs a probe; elsewhere only the stale sweep applies.
+     */
+    async recoverGone(): Promise<RunRecord[]> {
+      if (!instances || !probe) return [];
+      const gone = (await instances.others(instanceId, probe.identity().host)).filter((other) => probe.isGone(other));
+      if (gone.length === 0) return [];
+      const ids = gone.map((other) => other.id);
+      const failed = await store.failOwned(ids, INTERRUPTED_BY_RESTART);
+      await closeInterrupted(failed, "its process is gone");
+      await instances.markStopped(ids);
+      return failed;
     },
 
     /** Marks this instance's live runs as still owned (Workers call it while they have runs in flight). */
@@ -97,6 +102,7 @@ export function createRunMaintenance(deps: {
         sweeping = true;
         void maintenance
           .heartbeat()
+          .then(() => maintenance.recoverGone())
           .then(() => maintenance.recoverStale())
           .catch((error) => log.error({ err: error }, "Run maintenance failed"))
           .finally(() => {

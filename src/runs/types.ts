@@ -4,8 +4,11 @@ export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
 
-/** `iterate` is an iterate request (no process of its own); `iteration` and `review` are its child runs. */
-export const RUN_MODES = ["sync", "async", "conversation", "iterate", "iteration", "review", "summary"] as const;
+/**
+ * `iterate` is an iterate request (no process of its own); `iteration` and `review` are its child runs;
+ * `task` runs execute a task of the task engine.
+ */
+export const RUN_MODES = ["sync", "async", "conversation", "iterate", "iteration", "review", "summary", "task"] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
 export interface RunRecord {
