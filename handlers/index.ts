@@ -53,6 +53,7 @@ import takeoverTask from "./tasks/[id]/takeover/post";
 import listEngineTasks from "./tasks/get";
 import taskModels from "./tasks/models/get";
 import createEngineTask from "./tasks/post";
+import taskSocket from "./tasks/ws/get";
 import telegramWebhook from "./telegram/webhook/post";
 
 /**
@@ -79,10 +80,11 @@ export const endpoints: Endpoint[] = [
   getTask,
   putTask,
   deleteTask,
-  // The task engine (Bytebot's API): `/tasks/models` before `/tasks/{id}`.
+  // The task engine (Bytebot's API): `/tasks/models` and `/tasks/ws` before `/tasks/{id}`.
   createEngineTask,
   listEngineTasks,
   taskModels,
+  taskSocket,
   getEngineTask,
   deleteEngineTask,
   listTaskMessages,

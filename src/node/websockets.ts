@@ -36,12 +36,13 @@ function refuse(socket: Duplex, status: number, contentType: string, body: strin
  * const realtime = attachWebSockets(server, deps);
  * await realtime.close(); // on shutdown, before server.close() can finish
  */
-export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "log" | "conversationStore">) {
+export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "log" | "conversationStore" | "taskEngine">) {
   const { config, log } = deps;
   const hub = createRealtimeHub({
     store: deps.conversationStore,
     log,
     maxBufferedBytes: config.realtime.maxBufferedBytes,
+    tasks: deps.taskEngine.realtime,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INCOMING_BYTES });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -78,8 +79,8 @@ export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "lo
         forget();
       });
       // Never log the URL: it may carry ?token=.
-      log.debug({ path: url.pathname, family: verdict.family, conversationId: verdict.conversationId }, "WebSocket connected");
-      hub.connect(handle, verdict.family, verdict.conversationId).catch((error: unknown) => {
+      log.debug({ path: url.pathname, family: verdict.family }, "WebSocket connected");
+      hub.follow(handle, verdict).catch((error: unknown) => {
         log.warn({ err: error }, "WebSocket snapshot failed");
       });
     });

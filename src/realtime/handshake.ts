@@ -1,8 +1,10 @@
 import { matchesAnyToken, presentedToken } from "../http/auth";
-import { type ConversationFamily, familyForPath } from "./topics";
+import { type ConversationFamily, familyForPath, TASK_WS_PATH } from "./topics";
 
 export type HandshakeVerdict =
   | { ok: true; family: ConversationFamily; conversationId: string }
+  /** `/tasks/ws`: one task's changes, or (taskId null) every task's. */
+  | { ok: true; family: "task"; taskId: string | null }
   | { ok: false; status: 400 | 401 | 404; contentType: string; body: string; headers?: Record<string, string> };
 
 const refuse = (status: 400 | 404, body: string): HandshakeVerdict => ({
@@ -38,6 +40,11 @@ export async function checkHandshake(input: {
         headers: { "WWW-Authenticate": 'Bearer realm="cursor-runner"' },
       };
     }
+  }
+  if (url.pathname === TASK_WS_PATH) {
+    const taskId = url.searchParams.get("taskId");
+    if (taskId && !/^[0-9a-f-]{36}$/i.test(taskId)) return refuse(400, "taskId must be a UUID as returned by POST /tasks");
+    return { ok: true, family: "task", taskId: taskId || null };
   }
   const conversationId = url.searchParams.get("conversationId") || url.searchParams.get("id");
   if (!conversationId) return refuse(400, "Missing conversationId");

@@ -2,7 +2,15 @@ import { isStoreUnavailable } from "../conversations/errors";
 import type { ConversationChange, ConversationStore, Unsubscribe } from "../conversations/types";
 import type { Logger } from "../log";
 import { type ConversationRecord, changeFrame, errorFrame, notFoundFrame, snapshotFrame } from "./frames";
-import { type ConversationFamily, familyOfChange, topicOf } from "./topics";
+import type { HandshakeVerdict } from "./handshake";
+import { type ConversationFamily, familyOfChange, taskTopic, topicOf } from "./topics";
+
+/** What the hub reads of the task engine: its change log, and tasks and messages as the API shows them. */
+export interface TaskSource {
+  subscribe(listener: (event: { taskId: string; type: string; data: Record<string, unknown> }) => void): Unsubscribe;
+  task(id: string): Promise<unknown | null>;
+  message(id: string): Promise<unknown | null>;
+}
 
 /** What the hub needs of a connected socket; the Node attachment wraps a `ws` WebSocket. */
 export interface RealtimeSocket {
@@ -18,6 +26,8 @@ export interface RealtimeHubOptions {
   log: Pick<Logger, "debug" | "info" | "warn">;
   /** A socket with more than this queued is dropped instead of queueing more. */
   maxBufferedBytes: number;
+  /** The task engine, for `/tasks/ws` sockets (absent: those get an error frame). */
+  tasks?: TaskSource;
 }
 
 interface Client {
@@ -47,6 +57,9 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
   /** Topics with a broadcast running, and the newest change waiting behind it. */
   const broadcasts = new Map<string, { next: ConversationChange | null }>();
   let subscription: Unsubscribe | undefined;
+  let taskSubscription: Unsubscribe | undefined;
+  /** Task frames go out one event at a time, in the log's order. */
+  let taskFrames: Promise<void> = Promise.resolve();
   let closed = false;
 
   const read = (family: ConversationFamily, id: string): Promise<ConversationRecord | null> =>
@@ -126,6 +139,59 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
     void run(change);
   };
 
+  /** Sends one task event to the sockets following that task, and to those following every task. */
+  const onTaskEvent = (event: { taskId: string; type: string; data: Record<string, unknown> }) => {
+    const targets = [taskTopic(event.taskId), taskTopic(null)].filter((topic) => topics.has(topic));
+    if (targets.length === 0 || !options.tasks) return;
+    const source = options.tasks;
+    taskFrames = taskFrames.then(async () => {
+      let frame: string;
+      try {
+        const type = `task.${event.type === "new_message" ? "message" : event.type.replace(/^task_/, "")}`;
+        const messageId = typeof event.data.messageId === "string" ? event.data.messageId : undefined;
+        const [task, message] = await Promise.all([
+          event.type === "task_deleted" ? null : source.task(event.taskId),
+          messageId ? source.message(messageId) : null,
+        ]);
+        frame = JSON.stringify({
+          type,
+          taskId: event.taskId,
+          ...event.data,
+          ...(task ? { task } : {}),
+          ...(message ? { message } : {}),
+        });
+      } catch (error) {
+        log.warn({ err: error, taskId: event.taskId }, "Could not read a changed task for its WebSocket clients");
+        return;
+      }
+      for (const topic of targets) {
+        for (const client of topics.get(topic) ?? []) {
+          if (client.pending) client.pending.push(frame);
+          else send(client, frame);
+        }
+      }
+    });
+  };
+
+  /** Registers a socket under `topic`, sends `snapshot()`'s frame, then what arrived meanwhile. */
+  const register = async (socket: RealtimeSocket, topic: string, ready: () => Promise<void>, snapshot: () => Promise<string>) => {
+    if (closed) return socket.terminate();
+    const client: Client = { socket, topic, pending: [] };
+    clients.set(socket, client);
+    const set = topics.get(topic) ?? new Set<Client>();
+    topics.set(topic, set);
+    set.add(client);
+    await ready();
+    const frame = await snapshot();
+    if (!clients.has(socket)) return; // closed while the snapshot was read
+    const held = client.pending ?? [];
+    client.pending = null;
+    for (const each of [frame, ...held]) {
+      if (!clients.has(socket)) break;
+      send(client, each);
+    }
+  };
+
   /** Subscribes on first use; resolves once changes from now on will be delivered. */
   const ensureSubscribed = async () => {
     subscription ??= store.subscribe(onChange);
@@ -138,27 +204,51 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
      * that arrive meanwhile are held back and sent after the snapshot.
      */
     async connect(socket: RealtimeSocket, family: ConversationFamily, conversationId: string): Promise<void> {
-      if (closed) return socket.terminate();
-      const client: Client = { socket, topic: topicOf(family, conversationId), pending: [] };
-      clients.set(socket, client);
-      const set = topics.get(client.topic) ?? new Set<Client>();
-      topics.set(client.topic, set);
-      set.add(client);
-      await ensureSubscribed();
-      let frame: string;
-      try {
-        const conversation = await read(family, conversationId);
-        frame = conversation ? snapshotFrame(family, conversationId, conversation) : notFoundFrame(family, conversationId);
-      } catch (error) {
-        frame = isStoreUnavailable(error) ? notFoundFrame(family, conversationId) : errorFrame((error as Error).message);
-      }
-      if (!clients.has(socket)) return; // closed while the snapshot was read
-      const held = client.pending ?? [];
-      client.pending = null;
-      for (const each of [frame, ...held]) {
-        if (!clients.has(socket)) break;
-        send(client, each);
-      }
+      await register(socket, topicOf(family, conversationId), ensureSubscribed, async () => {
+        try {
+          const conversation = await read(family, conversationId);
+          return conversation ? snapshotFrame(family, conversationId, conversation) : notFoundFrame(family, conversationId);
+        } catch (error) {
+          return isStoreUnavailable(error) ? notFoundFrame(family, conversationId) : errorFrame((error as Error).message);
+        }
+      });
+    },
+
+    /**
+     * A task socket: `{type:"task.snapshot", taskId, task}` (or, following every task,
+     * `{type:"tasks.subscribed"}`), then `task.created` / `task.updated` / `task.message` /
+     * `task.deleted` frames, each with the task (and the message) as they are.
+     */
+    async connectTask(socket: RealtimeSocket, taskId: string | null): Promise<void> {
+      const source = options.tasks;
+      await register(
+        socket,
+        taskTopic(taskId),
+        async () => {
+          if (!source) return;
+          taskSubscription ??= source.subscribe(onTaskEvent);
+          await taskSubscription.ready.catch(() => {});
+        },
+        async () => {
+          if (!source) return errorFrame("The task engine is not available here");
+          if (!taskId) return JSON.stringify({ type: "tasks.subscribed" });
+          try {
+            const task = await source.task(taskId);
+            return task
+              ? JSON.stringify({ type: "task.snapshot", taskId, task })
+              : JSON.stringify({ type: "error", error: `Task with ID ${taskId} not found`, taskId });
+          } catch (error) {
+            return errorFrame((error as Error).message);
+          }
+        },
+      );
+    },
+
+    /** Follows what a checked handshake asked for. */
+    follow(socket: RealtimeSocket, target: Extract<HandshakeVerdict, { ok: true }>): Promise<void> {
+      return target.family === "task"
+        ? this.connectTask(socket, target.taskId)
+        : this.connect(socket, target.family, target.conversationId);
     },
 
     /** Forgets the socket (on close or error). */
@@ -177,6 +267,8 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
       closed = true;
       subscription?.();
       subscription = undefined;
+      taskSubscription?.();
+      taskSubscription = undefined;
       clients.clear();
       topics.clear();
     },

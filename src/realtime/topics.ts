@@ -13,7 +13,13 @@ export const WS_PATHS: Readonly<Record<string, ConversationFamily>> = {
 export const familyForPath = (path: string): ConversationFamily | undefined =>
   Object.hasOwn(WS_PATHS, path) ? WS_PATHS[path] : undefined;
 
-export const isWebSocketPath = (path: string): boolean => familyForPath(path) !== undefined;
+/** The task engine's socket: one task (`?taskId=`), or every task's changes (no id: a task list). */
+export const TASK_WS_PATH = "/tasks/ws";
+
+export const isWebSocketPath = (path: string): boolean => path === TASK_WS_PATH || familyForPath(path) !== undefined;
+
+/** `task:{id}`, or `tasks` for a socket following every task. */
+export const taskTopic = (taskId: string | null): string => (taskId ? `task:${taskId}` : "tasks");
 
 /** `conversation:{id}` or `agent_conversation:{id}`. */
 export const topicOf = (family: ConversationFamily, conversationId: string): string => `${family}:${conversationId}`;

@@ -157,6 +157,15 @@ export function createRunService(deps: RunServiceDeps) {
 
     get: (id: string) => store.get(id),
 
+    /**
+     * Ends whatever is left of a settled run's processes (an orphan of a runner that died: same
+     * host or sidecar). Idempotent; false when nothing was left or it cannot be reached from here.
+     */
+    async reapOrphans(run: RunRecord): Promise<boolean> {
+      if (!deps.executor.reapOrphan || live.has(run.id)) return false;
+      return deps.executor.reapOrphan(run.id, run.pid ?? undefined).catch(() => false);
+    },
+
     /** Cancels a queued or running run. Returns the settled run. */
     async cancel(id: string): Promise<RunRecord> {
       const entry = live.get(id);

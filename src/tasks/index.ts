@@ -13,6 +13,7 @@ import { createTaskFiles } from "./files";
 import { createTaskMessages } from "./messages";
 import { type ModelSource, taskModels } from "./models";
 import { createTaskProcessor } from "./processor";
+import { publicTask } from "./public";
 import { createTaskRecovery } from "./recovery";
 import { createTaskService } from "./service";
 import { createTaskStore } from "./store";
@@ -91,6 +92,15 @@ export function createTaskEngine(deps: TaskEngineDeps) {
     recovery,
     events,
     models: () => taskModels(deps.cliStatus, deps.modelSources ?? []),
+    /** What WebSocket hubs read: the change log, tasks and messages as the API shows them. */
+    realtime: {
+      subscribe: events.subscribe,
+      task: async (id: string) => {
+        const task = await store.get(id);
+        return task ? publicTask(task) : null;
+      },
+      message: messages.get,
+    },
 
     /**
      * Recovers what stopped instances left, then claims tasks and keeps their leases (every

@@ -24,7 +24,7 @@ export function createTaskRecovery(deps: {
   store: TaskStore;
   messages: TaskMessages;
   events: TaskEventLog;
-  runs: Pick<RunService, "get">;
+  runs: Pick<RunService, "get" | "reapOrphans">;
   callbacks: Callbacks;
 }) {
   const { config, log, store, events } = deps;
@@ -37,6 +37,8 @@ export function createTaskRecovery(deps: {
     }
     const run = task.runId ? await deps.runs.get(task.runId) : null;
     if (run && (run.status === "queued" || run.status === "running")) return false;
+    // The dead runner's agent may still run in its own process group: end it before a retry starts.
+    if (run) await deps.runs.reapOrphans(run);
     const now = new Date().toISOString();
     let updated: TaskRecord | null;
     if (run?.status === "succeeded" && run.finishedAt && task.executedAt && run.finishedAt >= task.executedAt) {
@@ -93,7 +95,13 @@ export function createTaskRecovery(deps: {
     async recover(): Promise<number> {
       const abandoned = await store.abandoned(deps.instanceId, new Date(Date.now() - config.runs.staleAfterMs));
       let moved = 0;
-      for (const task of abandoned) if (await recoverOne(task).catch(() => false)) moved++;
+      for (const task of abandoned) {
+        const recovered = await recoverOne(task).catch((error) => {
+          log.error({ err: error, taskId: task.id }, "Could not recover a task");
+          return false;
+        });
+        if (recovered) moved++;
+      }
       if (moved > 0) events.kick();
       return moved;
     },

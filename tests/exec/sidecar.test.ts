@@ -304,7 +304,9 @@ describe("the sidecar's HTTP API", () => {
     expect(await relative.json()).toMatchObject({ error: "cwd must be an absolute path" });
     const badStop = await post("/v1/processes/x/stop", { reason: "because" });
     expect(badStop.status).toBe(400);
-    expect(((await badStop.json()) as { error: string }).error).toMatch(/^reason must be one of exited, ended_after_result, timeout/);
+    expect(((await badStop.json()) as { error: string }).error).toMatch(
+      /^reason must be one of exited, ended_after_result, timeout/,
+    );
     expect((await sidecar.get("/v1/processes/00000000-0000-0000-0000-000000000000")).status).toBe(404);
   });
 

@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Client, createClient } from "@libsql/client";
-import { afterEach, describe, expect, it } from "vitest";
-import { type ReceivedRequest, startReceiver } from "../support/receiver";
-import { type RedisServer, startRedisServer } from "../support/redis";
-import { FAKE_AGENT, postJson, type ServerProcess, startServerProcess, waitFor } from "../support/server-process";
-import { type SqldServer, startSqld } from "../support/sqld";
+import { describe, expect, it } from "vitest";
+import { type Cluster, countBy, errorLines, logLines, useCluster, WEBHOOK_SECRET } from "../support/cluster";
+import type { ReceivedRequest } from "../support/receiver";
+import { postJson, type ServerProcess, waitFor } from "../support/server-process";
 
 /**
  * Scale-out (DESIGN.md "Three ways it runs"): two real server processes share one libSQL server
@@ -15,72 +12,11 @@ import { type SqldServer, startSqld } from "../support/sqld";
  * sweep, and each callback delivery is leased to one worker at a time.
  */
 
-const SECRET = "whsec-scale";
+const SECRET = WEBHOOK_SECRET;
 const FINISHED = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
 type Run = Record<string, any>;
 
-interface Cluster {
-  dir: string;
-  repo: string;
-  sqld: SqldServer;
-  redis: RedisServer;
-  receiver: Awaited<ReturnType<typeof startReceiver>>;
-  db: Client;
-  servers: ServerProcess[];
-}
-
-/** Everything a scenario started, torn down in afterEach even when the scenario failed half-way. */
-let cluster: Partial<Cluster> = {};
-
-afterEach(async () => {
-  const { servers = [], receiver, redis, sqld, db, dir } = cluster;
-  cluster = {};
-  // Graceful first; a server stuck on its database is killed rather than left behind.
-  await Promise.allSettled(
-    servers.map(async (s) => {
-      const force = setTimeout(() => s.child.kill("SIGKILL"), 10_000);
-      await s.stop();
-      clearTimeout(force);
-    }),
-  );
-  db?.close();
-  await receiver?.close();
-  await redis?.close();
-  await sqld?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** One sqld, one Redis, one callback receiver and a repository; then two instances started at the same moment. */
-async function startCluster(prefix: string, settings: Record<string, string>): Promise<Cluster> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cluster.dir = dir;
-  const repo = join(dir, "repos", "demo");
-  cluster.repo = repo;
-  mkdirSync(join(repo, "out"), { recursive: true });
-  cluster.sqld = await startSqld();
-  cluster.redis = await startRedisServer();
-  cluster.receiver = await startReceiver([200]);
-  cluster.db = createClient({ url: cluster.sqld.url });
-  const env = {
-    DATABASE_URL: cluster.sqld.url,
-    REDIS_URL: cluster.redis.url,
-    REPOSITORIES_PATH: join(dir, "repos"),
-    CURSOR_CLI_PATH: FAKE_AGENT,
-    WEBHOOK_SECRET: SECRET,
-    CALLBACK_POLL_MS: "50",
-    CALLBACK_RETRY_BASE_MS: "50",
-    CALLBACK_RETRY_MAX_MS: "200",
-    RUN_LINGER_MS: "300",
-    LOG_LEVEL: "warn",
-    ...settings,
-  };
-  // Both start against the fresh database at once: their start-up migrations race.
-  const started = await Promise.allSettled([startServerProcess(env), startServerProcess(env)]);
-  cluster.servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failed = started.find((s) => s.status === "rejected");
-  if (failed) throw failed.reason;
-  return cluster as Cluster;
-}
+const startCluster = useCluster();
 
 const getRun = async (server: ServerProcess, id: string): Promise<Run> => {
   const res = await fetch(`${server.url}/runs/${id}`);
@@ -131,21 +67,7 @@ async function waitAllCalledBack(c: Cluster, n: number) {
   );
 }
 
-const ranLog = (repo: string) =>
-  existsSync(join(repo, "ran.log")) ? readFileSync(join(repo, "ran.log"), "utf8").split("\n").filter(Boolean) : [];
-
-const countBy = <T>(items: T[], key: (item: T) => string) => {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return counts;
-};
-
-/** Log lines at level error or above (pino: 50+), e.g. a failed heartbeat or a failed claim. */
-const errorLines = (output: string) =>
-  output.split("\n").filter((line) => {
-    const level = /"level":(\d+)/.exec(line)?.[1];
-    return level !== undefined && Number(level) >= 50;
-  });
+const ranLog = (repo: string) => logLines(join(repo, "ran.log"));
 
 const payload = (r: ReceivedRequest) => JSON.parse(r.rawBody) as Record<string, any>;
 
@@ -172,9 +94,10 @@ describe("two instances sharing one sqld and one Redis", () => {
     for (const s of sent) {
       expect(runs.get(s.runId), `run ${s.n}: ${runs.get(s.runId)?.error}`).toMatchObject({
         status: "succeeded",
-        reason: "exited",
         output: `done ${s.n}`,
       });
+      // A loaded machine may keep an agent from exiting within RUN_LINGER_MS of its result.
+      expect(["exited", "ended_after_result"]).toContain(runs.get(s.runId)?.reason);
     }
 
     // Executed exactly once each, by the instance that accepted it.
