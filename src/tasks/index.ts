@@ -49,7 +49,7 @@ export interface TaskEngineDeps {
  * const task = await engine.service.create({ description: "Add a README", repository: "app" });
  */
 export function createTaskEngine(deps: TaskEngineDeps) {
-  const { config, log, db, instanceId } = deps;
+  const { config, log, db } = deps;
   const store = createTaskStore(db);
   const messages = createTaskMessages(db);
   const files = createTaskFiles(db);

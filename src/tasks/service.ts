@@ -12,7 +12,7 @@ import { processMessages, type TaskMessages } from "./messages";
 import type { TaskProcessor } from "./processor";
 import type { NewTaskFile, TaskStore } from "./store";
 import type { TaskEventLog } from "./task-events";
-import type { ContentBlock, Role, TaskKind, TaskModel, TaskPriority, TaskRecord, TaskStatus, TaskType } from "./types";
+import type { Role, TaskKind, TaskModel, TaskPriority, TaskRecord, TaskStatus, TaskType } from "./types";
 
 /** A task to create, as the route validated it. */
 export interface CreateTaskInput {

@@ -105,7 +105,6 @@ describe("the task engine on two instances sharing one sqld", () => {
     await victim.exited;
 
     const tasks = await waitAllCompleted(c, N, 120_000);
-    const byId = new Map(tasks.map((t) => [String(t.id), t]));
     // The tasks the victim held were interrupted once and retried; nothing else was.
     const interrupted = new Set(tasks.filter((t) => Number(t.interruptions) > 0).map((t) => String(t.id)));
     expect(interrupted.size).toBeGreaterThan(0);
