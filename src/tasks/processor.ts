@@ -116,6 +116,10 @@ export function createTaskProcessor(deps: ProcessorDeps) {
       );
     }
     if (outcome.status === "failed") return finish(task, { status: "FAILED", error: outcome.error, runId }, "failed");
+    if (outcome.status === "deferred") {
+      log.info({ taskId: task.id, reason: outcome.reason }, "Task deferred");
+      return finish(task, { resumedAt: new Date().toISOString() }, `deferred: ${outcome.reason}`);
+    }
     if (outcome.status === "needs_help") {
       await messages
         .add(task.id, "ASSISTANT", [{ type: "text", text: `I need help to go on: ${outcome.reason}` }])
@@ -158,8 +162,9 @@ export function createTaskProcessor(deps: ProcessorDeps) {
         log.error({ err: error, taskId: task.id }, "Task driver failed");
         outcome = { status: "failed", error: (error as Error).message };
       }
-      if (controller.signal.aborted && outcome.status !== "completed")
+      if (controller.signal.aborted && outcome.status !== "completed" && outcome.status !== "deferred") {
         outcome = { status: "stopped", runId: outcome.runId ?? null };
+      }
       try {
         await settle(task, outcome, entry.cause);
       } catch (error) {

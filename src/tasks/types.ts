@@ -103,7 +103,9 @@ export type DriverOutcome =
   /** The assistant cannot go on without the user (the agent reported an error; the model asked). */
   | { status: "needs_help"; reason: string; runId?: string | null }
   /** Stopped from outside (cancel, takeover, abort, delete, shutdown): the engine knows why. */
-  | { status: "stopped"; runId?: string | null };
+  | { status: "stopped"; runId?: string | null }
+  /** Could not start now (the execution queue is full): back in the queue, ahead of new work. */
+  | { status: "deferred"; reason: string; runId?: string | null };
 
 /** What a driver is given for one stretch of work. */
 export interface DriverContext {

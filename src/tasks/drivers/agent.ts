@@ -2,6 +2,7 @@ import type { AgentCliStatus } from "../../agents/cli";
 import type { RunEvent } from "../../agents/events";
 import type { Config } from "../../config";
 import type { Workspaces } from "../../deps";
+import { HttpError } from "../../http/errors";
 import type { Logger } from "../../log";
 import type { RunService } from "../../runs/service";
 import type { RunRecord } from "../../runs/types";
@@ -144,20 +145,27 @@ export function createAgentTaskDriver(deps: AgentDriverDeps): TaskDriver {
         const files = await context.files();
         if (files.length && deps.writeFiles) written = await deps.writeFiles(workspace.path, files);
       }
-      const delivered = await context.takeUndelivered();
-      const { run, done } = await deps.runs.start(
-        {
-          requestId: `task-${task.id}-${task.attempts}`,
-          agent: task.agent ?? deps.config.agents.default,
-          model: task.modelName,
-          mode: "task",
-          repository: task.repository,
-          branch: task.branchName,
-          cwd: workspace.path,
-          prompt: taskPrompt(task, delivered, written),
-        },
-        { resumeSessionId: task.sessionId },
-      );
+      let started: Awaited<ReturnType<AgentDriverDeps["runs"]["start"]>>;
+      try {
+        started = await deps.runs.start(
+          {
+            requestId: `task-${task.id}-${task.attempts}`,
+            agent: task.agent ?? deps.config.agents.default,
+            model: task.modelName,
+            mode: "task",
+            repository: task.repository,
+            branch: task.branchName,
+            cwd: workspace.path,
+            prompt: taskPrompt(task, await context.takeUndelivered(), written),
+          },
+          { resumeSessionId: task.sessionId },
+        );
+      } catch (error) {
+        // A full execution queue is not the task's failure: it goes back in line.
+        if (error instanceof HttpError && error.status === 429) return { status: "deferred", reason: error.message };
+        throw error;
+      }
+      const { run, done } = started;
       await context.setRun(run.id);
       const recorder = createMessageRecorder(context, deps.config.tasks.maxMessagesPerRun, deps.log, task.id);
       const unsubscribe = deps.runs.subscribe(run.id, { onEvent: recorder.onEvent, onEnd: () => {} });
