@@ -37,6 +37,7 @@ import repositoryFiles from "./repositories/api/[repository]/files/get";
 import cancelRun from "./runs/[id]/cancel/post";
 import runEvents from "./runs/[id]/events/get";
 import getRun from "./runs/[id]/get";
+import listRuns from "./runs/get";
 import telegramWebhook from "./telegram/webhook/post";
 
 /**
@@ -54,6 +55,7 @@ export const endpoints: Endpoint[] = [
   iterate,
   iterateAsync,
   newCursorConversation,
+  listRuns,
   getRun,
   runEvents,
   cancelRun,

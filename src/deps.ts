@@ -16,6 +16,7 @@ import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
+import type { UiAssets } from "./http/ui";
 import type { Logger } from "./log";
 import { mcpFromConfig } from "./mcp";
 import type { McpFiles } from "./mcp/types";
@@ -66,6 +67,8 @@ export interface Deps {
   instanceId: string;
   /** The callback outbox; `callbacks.startWorker()` (Node server) delivers it. */
   callbacks: Callbacks;
+  /** The built web UI's files (served at `/` and `/ui/*`); absent: those routes say the UI is not built. */
+  ui?: UiAssets;
 }
 
 export interface DepsInput {
@@ -87,6 +90,8 @@ export interface DepsInput {
    * Workers entry keeps it alive with waitUntil (src/worker/background.ts); Node needs nothing.
    */
   background?: (work: Promise<unknown>) => void;
+  /** The built web UI: read from disk on Node, from the ASSETS binding on Workers. */
+  ui?: UiAssets;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -156,5 +161,6 @@ export function buildDeps(input: DepsInput): Deps {
     iterate,
     instanceId,
     callbacks,
+    ...(input.ui ? { ui: input.ui } : {}),
   };
 }

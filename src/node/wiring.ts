@@ -14,6 +14,7 @@ import { createRepoServices } from "../repos/services";
 import { createWorkspaceFiles } from "../repos/workspace-files";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
+import { diskUiAssets } from "./ui-assets";
 
 /**
  * Node wiring: environment → config → logger → database (migrated) → deps.
@@ -61,5 +62,6 @@ export async function createNodeDeps(
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
+    ui: diskUiAssets(),
   });
 }

@@ -152,6 +152,9 @@ export function createRunService(deps: RunServiceDeps) {
 
     get: (id: string) => store.get(id),
 
+    /** Runs newest first (summaries: no output or stderr, prompt shortened), with the total. */
+    list: store.list,
+
     /** Cancels a queued or running run. Returns the settled run. */
     async cancel(id: string): Promise<RunRecord> {
       const entry = live.get(id);
