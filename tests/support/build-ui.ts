@@ -6,9 +6,13 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dirname, "..", "..");
 
 export default function buildUi() {
-  execFileSync(process.execPath, [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "ui/vite.config.ts"], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "ui/vite.config.ts"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      timeout: 120_000,
+    },
+  );
 }
