@@ -9,7 +9,9 @@ describe("signing in to the web UI, in real Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [ui, open, browser] = await Promise.all([startUiServer(), startUiServer({ token: "" }), launchBrowser()]);
+    ui = await startUiServer();
+    open = await startUiServer({ token: "" });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -18,7 +18,9 @@ describe("the conversations page, in real Chromium: messages arrive live over th
   const auth = () => ({ Authorization: `Bearer ${ui.token}` });
 
   beforeAll(async () => {
-    [ui, browser] = await Promise.all([startUiServer(), launchBrowser()]);
+    // One after the other: the machine is shared, and a server starting under load needs its cores.
+    ui = await startUiServer();
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

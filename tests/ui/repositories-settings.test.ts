@@ -14,7 +14,9 @@ describe("the repositories and settings pages, in real Chromium", () => {
   let problems: string[];
 
   beforeAll(async () => {
-    [ui, browser] = await Promise.all([startUiServer(), launchBrowser()]);
+    // One after the other: the machine is shared, and a server starting under load needs its cores.
+    ui = await startUiServer();
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

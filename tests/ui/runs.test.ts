@@ -31,7 +31,9 @@ describe("the runs page, in real Chromium against the real server and the fake c
   const liveState = (text: string) => page.getByRole("status").filter({ hasText: new RegExp(`^${text}$`) });
 
   beforeAll(async () => {
-    [ui, browser] = await Promise.all([startUiServer(), launchBrowser()]);
+    // One after the other: the machine is shared, and a server starting under load needs its cores.
+    ui = await startUiServer();
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -154,6 +156,10 @@ describe("the runs page, in real Chromium against the real server and the fake c
   it("reconnects after the server restarts and resumes after the last event it had, without repeats", async () => {
     const runId = await startRun("SAY Before the restart\nRUN sleep 30");
     await open(`#/runs/${runId}`);
+    const resumedFrom: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith(`/runs/${runId}/events`)) resumedFrom.push(request.headers()["last-event-id"] ?? "");
+    });
     const log = page.getByRole("log", { name: "Run events" });
     await log.getByText("Before the restart", { exact: true }).waitFor();
 
@@ -164,6 +170,9 @@ describe("the runs page, in real Chromium against the real server and the fake c
       .getByText(/interrupted/)
       .first()
       .waitFor();
+    // Every reconnect asked only for what came after the last event shown (Last-Event-ID).
+    expect(resumedFrom.length).toBeGreaterThan(0);
+    for (const id of resumedFrom) expect(Number(id)).toBeGreaterThan(0);
     // Replayed from after the last event it had: nothing shows twice.
     expect(await log.getByText("Before the restart", { exact: true }).count()).toBe(1);
     expect(await log.getByText(/^SAY Before the restart/).count()).toBe(1);
