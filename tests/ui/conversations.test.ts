@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot, watchProblems } from "../support/browser";
 import { postJson } from "../support/server-process";
 import { startUiServer, type UiServer } from "../support/ui-server";
-import { openSignedIn } from "./helpers";
+import { openSignedIn, unlabelledControls } from "./helpers";
 
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
 
@@ -52,6 +52,7 @@ describe("the conversations page, in real Chromium: messages arrive live over th
     await page.getByText("No messages yet. Say something below.").waitFor();
 
     const box = page.getByRole("textbox", { name: "Message", exact: true });
+    expect(await unlabelledControls(page)).toEqual([]);
     await box.fill("SAY Hello from the agent");
     await box.press("Enter");
     // The question is recorded when its run starts, the answer when it ends: both come over the socket.

@@ -12,3 +12,15 @@ export async function openSignedIn(page: Page, baseUrl: string, token: string, h
   }
   await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
+
+/** Form controls on the page that have no accessible name (no <label>, aria-label or aria-labelledby). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement>("input, select, textarea")]
+      .filter((control) => control.type !== "hidden")
+      .filter(
+        (control) => !control.labels?.length && !control.getAttribute("aria-label") && !control.getAttribute("aria-labelledby"),
+      )
+      .map((control) => control.outerHTML),
+  );
+}

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot, watchProblems } from "../support/browser";
 import { startUiServer, type UiServer } from "../support/ui-server";
-import { openSignedIn } from "./helpers";
+import { openSignedIn, unlabelledControls } from "./helpers";
 
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
 
@@ -69,6 +69,7 @@ describe("the repositories and settings pages, in real Chromium", () => {
     await cursor.getByText("default").waitFor();
     await agents.getByRole("row", { name: /^codex/ }).waitFor();
 
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.getByLabel("New setting").fill("debug");
     await page.getByRole("button", { name: "Add (on)" }).click();
     const debug = page.getByRole("switch", { name: "debug" });

@@ -7,7 +7,7 @@ import { startReceiver } from "../support/receiver";
 import { postJson } from "../support/server-process";
 import { startUiServer, type UiServer } from "../support/ui-server";
 import { waitFor } from "../support/wait";
-import { openSignedIn } from "./helpers";
+import { openSignedIn, unlabelledControls } from "./helpers";
 
 /** Waits for what the page shows to become what is expected (vitest's poll, with room for a busy machine). */
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
@@ -60,6 +60,7 @@ describe("the runs page, in real Chromium against the real server and the fake c
       .getByLabel("Prompt")
       .fill(`SAY Starting the work\nRUN while [ ! -f ${gate} ]; do sleep 0.05; done; echo gate-open\nSAY All done`);
     await page.getByLabel("Repository").selectOption("demo");
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.getByRole("button", { name: "Start run" }).click();
 
     await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
