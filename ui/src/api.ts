@@ -96,7 +96,8 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
     throw new ApiError(0, "Cannot reach the server. Check that cursor-runner is running, then try again.");
   }
   if (!res.ok) {
-    if (options.token !== undefined && isBearerRefusal(res)) return Promise.reject(new ApiError(401, "Unauthorized", true));
+    // Checking a candidate token (sign-in): a refusal is the answer, not a reason to sign out.
+    if (options.token !== undefined && isBearerRefusal(res)) throw new ApiError(401, "Unauthorized", true);
     throw await errorFrom(res);
   }
   return (await res.json()) as T;

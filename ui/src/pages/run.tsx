@@ -18,10 +18,13 @@ function useRunEvents(id: string, onEnd: (run: Run) => void) {
   const [events, setEvents] = useState<RunEvent[]>([]);
   /** The latest `status` event's status (queued → running), ahead of the next GET /runs/:id. */
   const [status, setStatus] = useState<RunStatus | undefined>();
+  /** When the stream said `running`, before GET /runs/:id has startedAt. */
+  const [startedAt, setStartedAt] = useState<string | undefined>();
   const [state, setState] = useState<{ state: StreamState; detail?: string | undefined }>({ state: "connecting" });
   useEffect(() => {
     setEvents([]);
     setStatus(undefined);
+    setStartedAt(undefined);
     const stop = followSse(`/runs/${encodeURIComponent(id)}/events`, {
       onMessage(message) {
         if (message.event === "end") {
@@ -29,7 +32,10 @@ function useRunEvents(id: string, onEnd: (run: Run) => void) {
           return;
         }
         const event = JSON.parse(message.data) as RunEvent;
-        if (event.type === "status" && (RUN_STATUSES as string[]).includes(event.status)) setStatus(event.status as RunStatus);
+        if (event.type === "status" && (RUN_STATUSES as string[]).includes(event.status)) {
+          setStatus(event.status as RunStatus);
+          if (event.status === "running") setStartedAt((current) => current ?? event.ts);
+        }
         setEvents((current) => {
           // A replay after reconnecting starts after Last-Event-ID; never show an event twice.
           if (current.length > 0 && (current[current.length - 1] as RunEvent).seq >= event.seq) return current;
@@ -41,7 +47,7 @@ function useRunEvents(id: string, onEnd: (run: Run) => void) {
     });
     return stop;
   }, [id]);
-  return { events, status, ...state };
+  return { events, status, startedAt, ...state };
 }
 
 function Field({ label, children }: { label: string; children: ComponentChildren }) {
@@ -202,8 +208,18 @@ export function RunView({ params }: RouteProps) {
     loaded.data && ended && loaded.data.status !== ended.status ? { ...loaded.data, ...ended } : (loaded.data ?? ended);
   // While it is live, the event stream knows the status first (queued → running).
   const run =
-    stored && LIVE_STATUSES.has(stored.status) && stream.status && !ended ? { ...stored, status: stream.status } : stored;
+    stored && LIVE_STATUSES.has(stored.status) && stream.status && !ended
+      ? { ...stored, status: stream.status, startedAt: stored.startedAt ?? stream.startedAt ?? null }
+      : stored;
   const live = run ? LIVE_STATUSES.has(run.status) : false;
+
+  // The elapsed time counts up while the run is live.
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [live]);
 
   // While it runs, re-read the run now and then (it moves queued → running; the SSE carries the rest).
   useEffect(() => {
@@ -252,7 +268,7 @@ export function RunView({ params }: RouteProps) {
           <>
             <StatusBadge status={run.status} />
             <span class="muted">
-              {run.agent} · {run.mode} · started {ago(run.startedAt ?? run.createdAt)} · {runDuration(run)}
+              {run.agent} · {run.mode} · started {ago(run.startedAt ?? run.createdAt, now)} · {runDuration(run, now)}
             </span>
           </>
         }
