@@ -15,6 +15,16 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund \
   && npm cache clean --force
 
+# ---- ui: the web UI built with the dev toolchain (Vite, Preact); only dist/ui goes on -----------
+FROM node:${NODE_VERSION}-bookworm-slim AS ui
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund --ignore-scripts \
+  && npm cache clean --force
+COPY tsconfig.json ./
+COPY ui ./ui
+RUN npm run build:ui
+
 # ---- runtime ------------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # tini as PID 1: agents run in their own process groups, and orphans re-parented to PID 1 must be
@@ -35,6 +45,8 @@ ENV NODE_ENV=production \
 
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node . .
+# The web UI served at / (the server reads dist/ui; .dockerignore keeps a local dist/ out).
+COPY --from=ui --chown=node:node /app/dist/ui ./dist/ui
 RUN mkdir -p /data /repositories && chown node:node /data /repositories
 
 # The image's own non-root user (uid 1000).

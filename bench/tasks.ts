@@ -80,7 +80,9 @@ async function claimLatency(setup: Setup): Promise<number[]> {
 /** Throughput: BURST tasks posted at once (spread over the instances), until all are COMPLETED. */
 async function burst(setup: Setup): Promise<number> {
   const started = performance.now();
-  const ids = await Promise.all(Array.from({ length: BURST }, (_, n) => post(setup.servers[n % setup.servers.length] as ServerProcess, n)));
+  const ids = await Promise.all(
+    Array.from({ length: BURST }, (_, n) => post(setup.servers[n % setup.servers.length] as ServerProcess, n)),
+  );
   await waitCompleted(setup.db, ids);
   return (BURST / (performance.now() - started)) * 1000;
 }
@@ -117,7 +119,9 @@ export async function benchTasks() {
     console.log("| setup | claim p50 | claim p95 | tasks/s | vs 1 instance on sqld |");
     console.log("|---|---|---|---|---|");
     for (const r of results) {
-      console.log(`| ${r.name} | ${ms(r.claim.p50)} | ${ms(r.claim.p95)} | ${r.rate.toFixed(1)} | ${(r.rate / base).toFixed(2)}× |`);
+      console.log(
+        `| ${r.name} | ${ms(r.claim.p50)} | ${ms(r.claim.p95)} | ${r.rate.toFixed(1)} | ${(r.rate / base).toFixed(2)}× |`,
+      );
     }
     return results;
   } finally {

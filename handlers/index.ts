@@ -38,6 +38,7 @@ import repositoryFiles from "./repositories/api/[repository]/files/get";
 import cancelRun from "./runs/[id]/cancel/post";
 import runEvents from "./runs/[id]/events/get";
 import getRun from "./runs/[id]/get";
+import listRuns from "./runs/get";
 import abortTask from "./tasks/[id]/abort/post";
 import cancelTask from "./tasks/[id]/cancel/post";
 import deleteEngineTask from "./tasks/[id]/delete";
@@ -72,6 +73,7 @@ export const endpoints: Endpoint[] = [
   iterate,
   iterateAsync,
   newCursorConversation,
+  listRuns,
   getRun,
   runEvents,
   cancelRun,

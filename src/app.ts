@@ -9,12 +9,13 @@ import { jsonBody, limitBody } from "./http/body";
 import { cors } from "./http/cors";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/error-handler";
+import { isUiPath, mountUi } from "./http/ui";
 import { validationHook } from "./http/validation";
 import { isWebSocketPath } from "./realtime/topics";
 
 /**
  * Builds the HTTP app over the given dependencies. Middleware order: request id → deps → access
- * log → CORS (answers OPTIONS) → bearer auth → body limit → JSON body → routes.
+ * log → CORS (answers OPTIONS) → bearer auth → body limit → JSON body → web UI (`/`, `/ui/*`) → routes.
  *
  * @example
  * const app = createApp(deps);
@@ -32,13 +33,22 @@ export function createApp(deps: Deps) {
   app.use(accessLog());
   app.use(cors({ frontendUrl: config.cors.frontendUrl, reflectAnyOrigin: config.cors.reflectAnyOrigin }));
   // WebSocket paths also take ?token= (browsers cannot set headers on a handshake; see src/node/websockets.ts).
-  app.use(bearerAuth({ tokens: config.auth.tokens, acceptQueryToken: isWebSocketPath }));
+  // `/health` and the web UI's page and assets are public: the page must load to ask for the token.
+  app.use(
+    bearerAuth({
+      tokens: config.auth.tokens,
+      acceptQueryToken: isWebSocketPath,
+      isPublic: (method, path) => (method === "GET" || method === "HEAD") && (path === "/health" || isUiPath(path)),
+    }),
+  );
   // POST /tasks carries attached files (base64): its own, larger limit.
   const taskBodyLimit = limitBody(config.tasks.maxBodyBytes, "TASK_MAX_BODY_BYTES");
   const bodyLimit = limitBody(config.server.maxBodyBytes);
   app.use((c, next) => (c.req.method === "POST" && c.req.path === "/tasks" ? taskBodyLimit : bodyLimit)(c, next));
   app.use(jsonBody());
 
+  // The web UI: `/` and `/ui/*` only (hash routing), so it never shadows an API route.
+  mountUi(app, deps.ui);
   for (const endpoint of endpoints) endpoint.mount(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

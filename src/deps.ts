@@ -16,6 +16,7 @@ import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
+import type { UiAssets } from "./http/ui";
 import type { Logger } from "./log";
 import { mcpFromConfig } from "./mcp";
 import type { McpFiles } from "./mcp/types";
@@ -73,6 +74,8 @@ export interface Deps {
   callbacks: Callbacks;
   /** The task engine (`/tasks`): lifecycle, processor, recovery, change log. */
   taskEngine: TaskEngine;
+  /** The built web UI's files (served at `/` and `/ui/*`); absent: those routes say the UI is not built. */
+  ui?: UiAssets;
 }
 
 export interface DepsInput {
@@ -101,6 +104,8 @@ export interface DepsInput {
    * Workers entry keeps it alive with waitUntil (src/worker/background.ts); Node needs nothing.
    */
   background?: (work: Promise<unknown>) => void;
+  /** The built web UI: read from disk on Node, from the ASSETS binding on Workers. */
+  ui?: UiAssets;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -188,5 +193,6 @@ export function buildDeps(input: DepsInput): Deps {
     instanceId,
     callbacks,
     taskEngine,
+    ...(input.ui ? { ui: input.ui } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { createWorkspaceFiles } from "../repos/workspace-files";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 import { createNodeInstanceProbe } from "./instance-probe";
+import { diskUiAssets } from "./ui-assets";
 
 /**
  * Node wiring: environment → config → logger → database (migrated) → deps.
@@ -65,5 +66,6 @@ export async function createNodeDeps(
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
+    ui: diskUiAssets(),
   });
 }

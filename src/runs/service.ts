@@ -166,6 +166,9 @@ export function createRunService(deps: RunServiceDeps) {
       return deps.executor.reapOrphan(run.id, run.pid ?? undefined).catch(() => false);
     },
 
+    /** Runs newest first (summaries: no output or stderr, prompt shortened), with the total. */
+    list: store.list,
+
     /** Cancels a queued or running run. Returns the settled run. */
     async cancel(id: string): Promise<RunRecord> {
       const entry = live.get(id);

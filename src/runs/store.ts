@@ -38,6 +38,20 @@ export const toRun = (row: Row | Record<string, unknown>): RunRecord => ({
   updatedAt: String(row.updated_at),
 });
 
+export interface RunListFilter {
+  status?: RunStatus | undefined;
+  agent?: AgentName | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** How much of each prompt a run list carries. */
+export const LIST_PROMPT_CHARS = 500;
+
+const SUMMARY_COLUMNS = `id, request_id, agent, model, mode, repository, branch, create_branch, cwd, substr(prompt, 1, ?) AS prompt,
+  status, reason, exit_code, NULL AS output, NULL AS stderr, error, session_id, conversation_id, queue_type, callback_url,
+  NULL AS callback_secret, command, pid, parent_run_id, mcp_servers, event_count, created_at, started_at, finished_at, updated_at`;
+
 /**
  * The `runs` table. Every state change is one UPDATE guarded by the expected current status, so
  * a run is settled exactly once even when a crash-recovery sweep on another instance races it.
@@ -84,6 +98,35 @@ export function createRunStore(db: Client, clock: () => Date = () => new Date())
     },
 
     get: (id: string) => one("SELECT * FROM runs WHERE id = ?", [id]),
+
+    /**
+     * Newest first, one page, with the total matching. Rows leave out the (bounded but large)
+     * output and stderr and keep the first LIST_PROMPT_CHARS of the prompt: a list shows summaries.
+     */
+    list: async (filter: RunListFilter): Promise<{ runs: RunRecord[]; total: number }> => {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (filter.status) {
+        where.push("status = ?");
+        args.push(filter.status);
+      }
+      if (filter.agent) {
+        where.push("agent = ?");
+        args.push(filter.agent);
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+      const [page, count] = await db.batch(
+        [
+          {
+            sql: `SELECT ${SUMMARY_COLUMNS} FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+            args: [LIST_PROMPT_CHARS, ...args, filter.limit, filter.offset],
+          },
+          { sql: `SELECT COUNT(*) AS total FROM runs ${clause}`, args },
+        ],
+        "read",
+      );
+      return { runs: (page?.rows ?? []).map((row) => toRun(row)), total: Number(count?.rows[0]?.total ?? 0) };
+    },
 
     /** queued → running; null when the run is no longer queued (cancelled or recovered meanwhile). */
     markRunning: (id: string, fields: { command: string[]; pid: number | null }) => {

@@ -11,6 +11,7 @@ import { unavailableRepos } from "../repos/unavailable";
 import { workersBackground } from "./background";
 import { loadWorkerConfig, type WorkerEnv } from "./config";
 import { createWorkerLogger } from "./log";
+import { bindingUiAssets, isAssetsBinding } from "./ui-assets";
 import { nameOnlyWorkspaces } from "./workspaces";
 
 export interface WorkerRuntime {
@@ -55,6 +56,8 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     baseEnv: {},
     workspaces: nameOnlyWorkspaces(config.paths.repositories),
     repos: unavailableRepos(),
+    // The web UI, when wrangler.toml's [assets] binding is there.
+    ...(isAssetsBinding(env.ASSETS) ? { ui: bindingUiAssets(env.ASSETS) } : {}),
     background: workersBackground({
       heartbeat: () => heartbeat(),
       heartbeatMs: config.runs.heartbeatMs,

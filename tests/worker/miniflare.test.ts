@@ -4,9 +4,10 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, verify } from "../../src/callbacks/signer";
 import { isProcessAlive } from "../../src/exec/proc";
+import { UI_CSP } from "../../src/http/ui";
 import { ASYNC_ACK } from "../../src/runs/async-ack";
 import { waitFor } from "../support/wait";
-import { API_TOKEN, startReceiver, startWorker, startWorkerStack, WEBHOOK_SECRET, type WorkerStack } from "./stack";
+import { API_TOKEN, startReceiver, startWorker, startWorkerStack, UI_ASSETS, WEBHOOK_SECRET, type WorkerStack } from "./stack";
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -207,6 +208,32 @@ describe("the Worker bundle in Miniflare, against sqld, Redis over the Upstash b
     for (const secret of [API_TOKEN, WEBHOOK_SECRET, stack.bindings.SIDECAR_TOKEN, stack.bindings.UPSTASH_REDIS_REST_TOKEN]) {
       expect(worker.output()).not.toContain(secret);
     }
+  });
+
+  it("serves the web UI from the ASSETS binding with the same headers as on Node, and keeps the API behind the token", async () => {
+    const page = await mf.dispatchFetch("http://localhost/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    expect(page.headers.get("content-security-policy")).toBe(UI_CSP);
+    const html = await page.text();
+    const script = /src="\/ui\/(assets\/[^"]+\.js)"/.exec(html)?.[1] as string;
+    expect(script).toBeDefined();
+
+    const asset = await mf.dispatchFetch(`http://localhost/ui/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await asset.text()).toBe(readFileSync(join(UI_ASSETS, script), "utf8"));
+
+    const missing = await mf.dispatchFetch("http://localhost/ui/assets/nope.js");
+    expect(missing.status).toBe(404);
+    await missing.text();
+    // The asset server never answers an API path, even one that looks like a file.
+    const api = await mf.dispatchFetch("http://localhost/index.html");
+    expect(api.status).toBe(401);
+    await api.text();
+    expect((await call("/runs?limit=1")).status).toBe(200);
   });
 
   it("answers 503 and logs which bindings are missing when it is misconfigured", async () => {

@@ -37,7 +37,14 @@ export async function buildWorker(outdir: string): Promise<string> {
   return join(outdir, "worker.js");
 }
 
-/** Starts Miniflare on a built bundle with these bindings; its console output is collected. */
+/** The web UI's build folder, served through the ASSETS binding as wrangler.toml's [assets] says. */
+export const UI_ASSETS = join(ROOT, "dist", "ui");
+
+/**
+ * Starts Miniflare on a built bundle with these bindings; its console output is collected. The web
+ * UI's files are the `ASSETS` binding, configured as wrangler.toml's [assets] (the Worker first,
+ * no HTML or not-found handling by the asset server).
+ */
 export async function startWorker(scriptPath: string, bindings: Record<string, string>) {
   let output = "";
   const mf = new Miniflare({
@@ -47,6 +54,12 @@ export async function startWorker(scriptPath: string, bindings: Record<string, s
     modulesRoot: dirname(scriptPath),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings,
+    assets: {
+      directory: UI_ASSETS,
+      binding: "ASSETS",
+      routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
+      assetConfig: { html_handling: "none", not_found_handling: "none" },
+    },
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

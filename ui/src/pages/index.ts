@@ -1,0 +1,10 @@
+import { conversationsPage } from "./conversations";
+import type { PageModule } from "./page";
+import { repositoriesPage } from "./repositories";
+import { runsPage } from "./runs";
+import { settingsPage } from "./settings";
+
+export type { PageModule, RouteProps } from "./page";
+
+/** The navigation, in order; `/` opens the first page. Only pages that work are listed. */
+export const pages: PageModule[] = [runsPage, conversationsPage, repositoriesPage, settingsPage];

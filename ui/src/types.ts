@@ -1,0 +1,158 @@
+/** The API's shapes as the UI reads them (see /openapi.json for the full reference). */
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out";
+export const RUN_STATUSES: RunStatus[] = ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"];
+export const LIVE_STATUSES: ReadonlySet<string> = new Set(["queued", "running"]);
+
+export interface RunSummary {
+  id: string;
+  requestId: string;
+  agent: string;
+  model: string | null;
+  mode: string;
+  repository: string | null;
+  branch: string | null;
+  cwd: string;
+  prompt: string;
+  status: RunStatus;
+  reason: string | null;
+  exitCode: number | null;
+  error: string | null;
+  sessionId: string | null;
+  conversationId: string | null;
+  queueType: string | null;
+  callbackUrl: string | null;
+  command: string[] | null;
+  pid: number | null;
+  parentRunId: string | null;
+  mcpServers: string[] | null;
+  eventCount: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  eventsUrl: string;
+}
+
+export interface Iteration {
+  iteration: number;
+  workerRunId: string | null;
+  diagnosticRunId: string | null;
+  reviewRunId: string | null;
+  prompt: string;
+  workerStatus: string | null;
+  exitCode: number | null;
+  verdict: { code_complete: boolean; break_iteration: boolean; justification: string; parsed: boolean } | null;
+}
+
+export interface Run extends RunSummary {
+  output: string | null;
+  stderr: string | null;
+  iterations?: Iteration[];
+}
+
+export interface Pagination {
+  total: number;
+  limit: number;
+  offset: number;
+  hasMore: boolean;
+}
+
+export interface RunList {
+  runs: RunSummary[];
+  pagination: Pagination;
+}
+
+/** A normalized run event (src/agents/events.ts); `seq` is its SSE id. */
+export type RunEvent = { seq: number; ts: string } & (
+  | { type: "session"; sessionId: string; model?: string; cwd?: string }
+  | { type: "message"; role: "assistant" | "user"; text: string }
+  | { type: "thinking"; text: string }
+  | { type: "tool_started"; callId: string; tool: string; input?: unknown }
+  | { type: "tool_finished"; callId: string; tool: string; output?: unknown; isError?: boolean }
+  | { type: "file_change"; path: string; kind: "add" | "update" | "delete"; callId?: string }
+  | { type: "result"; isError: boolean; text: string; durationMs?: number; costUsd?: number }
+  | { type: "stderr"; text: string }
+  | { type: "status"; status: string; detail?: string }
+);
+
+export interface CallbackAttempt {
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  httpStatus: number | null;
+  error: string | null;
+}
+
+export interface CallbackDelivery {
+  id: string;
+  runId: string | null;
+  url: string;
+  status: "pending" | "delivered" | "failed" | "skipped";
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  attemptLog: CallbackAttempt[];
+}
+
+export interface ConversationMessage {
+  role: "user" | "assistant";
+  content: string;
+  timestamp: string;
+}
+
+export interface Conversation {
+  conversationId: string;
+  messages: ConversationMessage[];
+  summarizedMessages?: ConversationMessage[];
+  createdAt: string;
+  lastAccessedAt: string;
+}
+
+export interface RepositorySummary {
+  name: string;
+  branch: string | null;
+  commit: string | null;
+  dirty: boolean;
+}
+
+export interface GitStatus extends RepositorySummary {
+  files: { path: string; status: "untracked" | "added" | "modified" | "deleted"; staged: boolean }[];
+  filesTruncated: boolean;
+}
+
+export interface FileNode {
+  name: string;
+  path: string;
+  type: "file" | "directory";
+  children?: FileNode[];
+  truncated?: boolean;
+}
+
+export interface Setting {
+  name: string;
+  value: 0 | 1;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Agent {
+  name: string;
+  default: boolean;
+  command: string;
+  setting: string;
+  available: boolean;
+  path?: string;
+  version?: string;
+  error?: string;
+}
+
+export interface QueueHealth {
+  queue: { available: number; waiting: number; maxConcurrent: number; maxQueue: number };
+  warning: string | null;
+  cli: { command: string; available: boolean; path?: string; error?: string };
+}
