@@ -5,7 +5,12 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = join(import.meta.dirname, "..", "..");
-export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+/**
+ * Where the browser tests save their screenshots: `test-results/screenshots` (git-ignored) on an
+ * ordinary run, so `npm test` leaves the tree clean; `npm run screenshots` points it at
+ * `docs/screenshots` (UPDATE_SCREENSHOTS=1) to refresh the README's pictures.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : join(ROOT, "test-results", "screenshots");
 
 /** The flags the toolchain notes list for headless Chromium on this kind of machine. */
 const ARGS = [
@@ -53,7 +58,7 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-/** Saves a screenshot for the README (docs/screenshots/<name>.png). */
+/** Saves a screenshot (for the README: `npm run screenshots` writes docs/screenshots/<name>.png). */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Let a pulsing badge or spinner not matter: no animations in the picture.
