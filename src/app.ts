@@ -9,9 +9,14 @@ import { jsonBody, limitBody } from "./http/body";
 import { cors } from "./http/cors";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/error-handler";
+import { idempotency } from "./http/idempotency";
 import { isUiPath, mountUi } from "./http/ui";
 import { validationHook } from "./http/validation";
 import { isWebSocketPath } from "./realtime/topics";
+
+/** Routes that start a run or a task: where an Idempotency-Key is honoured. */
+const WORK_ROUTES = /^\/(cursor\/(execute|iterate)(\/async)?|tasks|(conversations\/)?api\/[^/]+\/message)$/;
+const startsWork = (method: string, path: string) => method === "POST" && WORK_ROUTES.test(path);
 
 /**
  * Builds the HTTP app over the given dependencies. Middleware order: request id → deps → access
@@ -46,6 +51,7 @@ export function createApp(deps: Deps) {
   const bodyLimit = limitBody(config.server.maxBodyBytes);
   app.use((c, next) => (c.req.method === "POST" && c.req.path === "/tasks" ? taskBodyLimit : bodyLimit)(c, next));
   app.use(jsonBody());
+  app.use(idempotency({ store: deps.idempotency, ttlMs: config.idempotency.ttlMs, applies: startsWork }));
 
   // The web UI: `/` and `/ui/*` only (hash routing), so it never shadows an API route.
   mountUi(app, deps.ui);

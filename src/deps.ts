@@ -12,6 +12,7 @@ import {
   createConversationService,
   createLibsqlConversationStore,
 } from "./conversations";
+import { createIdempotencyStore, type IdempotencyStore } from "./db/idempotency";
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { createSlots, type Slots } from "./exec/slots";
@@ -74,6 +75,8 @@ export interface Deps {
   callbacks: Callbacks;
   /** The task engine (`/tasks`): lifecycle, processor, recovery, change log. */
   taskEngine: TaskEngine;
+  /** Stored first answers of requests sent with an Idempotency-Key. */
+  idempotency: IdempotencyStore;
   /** The built web UI's files (served at `/` and `/ui/*`); absent: those routes say the UI is not built. */
   ui?: UiAssets;
 }
@@ -193,6 +196,7 @@ export function buildDeps(input: DepsInput): Deps {
     instanceId,
     callbacks,
     taskEngine,
+    idempotency: createIdempotencyStore(db),
     ...(input.ui ? { ui: input.ui } : {}),
   };
 }

@@ -13,6 +13,7 @@ export const serverEnv = {
   SHUTDOWN_GRACE_MS: int("milliseconds", 10_000),
   FRONTEND_URL: text(),
   DEBUG: text(),
+  IDEMPOTENCY_TTL_MS: int("milliseconds an Idempotency-Key is remembered", 86_400_000),
 };
 
 export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext) {
@@ -32,6 +33,7 @@ export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext)
     auth: { tokens: e.RUNNER_API_TOKENS, enabled: authEnabled },
     cors: { frontendUrl: e.FRONTEND_URL, reflectAnyOrigin: isDevelopment },
     logLevel: e.LOG_LEVEL,
+    idempotency: { ttlMs: e.IDEMPOTENCY_TTL_MS },
     /** Fallback for the `debug` system setting (§9.3): only "true" or "1". */
     debugFallback: e.DEBUG === "true" || e.DEBUG === "1",
   };
