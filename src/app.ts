@@ -10,9 +10,14 @@ import { cors } from "./http/cors";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/error-handler";
 import { idempotency } from "./http/idempotency";
+import { rateLimit } from "./http/rate-limit";
 import { isUiPath, mountUi } from "./http/ui";
 import { validationHook } from "./http/validation";
 import { isWebSocketPath } from "./realtime/topics";
+
+/** What needs no token: `/health`, and the web UI's page and assets (it must load to ask for one). */
+const isPublic = (method: string, path: string) =>
+  (method === "GET" || method === "HEAD") && (path === "/health" || isUiPath(path));
 
 /** Routes that start a run or a task: where an Idempotency-Key is honoured. */
 const WORK_ROUTES = /^\/(cursor\/(execute|iterate)(\/async)?|tasks|(conversations\/)?api\/[^/]+\/message)$/;
@@ -43,9 +48,11 @@ export function createApp(deps: Deps) {
     bearerAuth({
       tokens: config.auth.tokens,
       acceptQueryToken: isWebSocketPath,
-      isPublic: (method, path) => (method === "GET" || method === "HEAD") && (path === "/health" || isUiPath(path)),
+      isPublic,
     }),
   );
+  // Counted after auth, so only real callers have budgets (a flood of made-up tokens holds no memory).
+  app.use(rateLimit({ ...config.rateLimit, isExempt: isPublic }));
   // POST /tasks carries attached files (base64): its own, larger limit.
   const taskBodyLimit = limitBody(config.tasks.maxBodyBytes, "TASK_MAX_BODY_BYTES");
   const bodyLimit = limitBody(config.server.maxBodyBytes);

@@ -14,6 +14,8 @@ export const serverEnv = {
   FRONTEND_URL: text(),
   DEBUG: text(),
   IDEMPOTENCY_TTL_MS: int("milliseconds an Idempotency-Key is remembered", 86_400_000),
+  RATE_LIMIT_PER_WINDOW: int("requests per caller and window (0 = no limit)", 6000, 0),
+  RATE_LIMIT_WINDOW_MS: int("milliseconds", 60_000),
 };
 
 export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext) {
@@ -34,6 +36,7 @@ export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext)
     cors: { frontendUrl: e.FRONTEND_URL, reflectAnyOrigin: isDevelopment },
     logLevel: e.LOG_LEVEL,
     idempotency: { ttlMs: e.IDEMPOTENCY_TTL_MS },
+    rateLimit: { limit: e.RATE_LIMIT_PER_WINDOW, windowMs: e.RATE_LIMIT_WINDOW_MS },
     /** Fallback for the `debug` system setting (§9.3): only "true" or "1". */
     debugFallback: e.DEBUG === "true" || e.DEBUG === "1",
   };
