@@ -33,6 +33,7 @@ import gitRepositories from "./git/repositories/get";
 import gitStatus from "./git/status/[repository]/get";
 import health from "./health/get";
 import healthQueue from "./health/queue/get";
+import metrics from "./metrics/get";
 import processorStatus from "./processor/status/get";
 import repositoryFiles from "./repositories/api/[repository]/files/get";
 import cancelRun from "./runs/[id]/cancel/post";
@@ -66,6 +67,7 @@ import telegramWebhook from "./telegram/webhook/post";
 export const endpoints: Endpoint[] = [
   health,
   healthQueue,
+  metrics,
   listAgents,
   telegramWebhook,
   execute,

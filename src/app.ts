@@ -13,6 +13,7 @@ import { idempotency } from "./http/idempotency";
 import { rateLimit } from "./http/rate-limit";
 import { isUiPath, mountUi } from "./http/ui";
 import { validationHook } from "./http/validation";
+import { requestMetrics } from "./metrics/middleware";
 import { isWebSocketPath } from "./realtime/topics";
 
 /** What needs no token: `/health`, and the web UI's page and assets (it must load to ask for one). */
@@ -41,6 +42,7 @@ export function createApp(deps: Deps) {
     await next();
   });
   app.use(accessLog());
+  app.use(requestMetrics(deps.metrics));
   app.use(cors({ frontendUrl: config.cors.frontendUrl, reflectAnyOrigin: config.cors.reflectAnyOrigin }));
   // WebSocket paths also take ?token= (browsers cannot set headers on a handshake; see src/node/websockets.ts).
   // `/health` and the web UI's page and assets are public: the page must load to ask for the token.
@@ -48,6 +50,8 @@ export function createApp(deps: Deps) {
     bearerAuth({
       tokens: config.auth.tokens,
       acceptQueryToken: isWebSocketPath,
+      // A Prometheus scraper may hold METRICS_TOKEN instead of an API token.
+      extraTokens: (path) => (path === "/metrics" && config.metricsToken ? [config.metricsToken] : []),
       isPublic,
     }),
   );

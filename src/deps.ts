@@ -21,6 +21,7 @@ import type { UiAssets } from "./http/ui";
 import type { Logger } from "./log";
 import { mcpFromConfig } from "./mcp";
 import type { McpFiles } from "./mcp/types";
+import type { Metrics } from "./metrics/types";
 import type { RepoServices } from "./repos/types";
 import { unavailableRepos } from "./repos/unavailable";
 import { createRunEventLog } from "./runs/event-log";
@@ -77,6 +78,8 @@ export interface Deps {
   taskEngine: TaskEngine;
   /** Stored first answers of requests sent with an Idempotency-Key. */
   idempotency: IdempotencyStore;
+  /** Prometheus metrics (Node); absent: `/metrics` answers 501. */
+  metrics?: Metrics;
   /** The built web UI's files (served at `/` and `/ui/*`); absent: those routes say the UI is not built. */
   ui?: UiAssets;
 }
@@ -100,6 +103,8 @@ export interface DepsInput {
   /** Task drivers beyond the built-in coding-agent one (the desktop agent), and the models they offer. */
   taskDrivers?: Partial<Record<TaskKind, TaskDriver>>;
   taskModelSources?: ModelSource[];
+  /** Node: builds the metrics over the database and the slots. */
+  metrics?: (parts: { db: Client; slots: Slots }) => Metrics;
   /** Node: per-run MCP files and definition-of-done lookups (absent: no MCP, no file lookups). */
   workspaceFiles?: McpFiles & TextFiles;
   /**
@@ -197,6 +202,7 @@ export function buildDeps(input: DepsInput): Deps {
     callbacks,
     taskEngine,
     idempotency: createIdempotencyStore(db),
+    ...(input.metrics ? { metrics: input.metrics({ db, slots }) } : {}),
     ...(input.ui ? { ui: input.ui } : {}),
   };
 }

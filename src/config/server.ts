@@ -16,6 +16,7 @@ export const serverEnv = {
   IDEMPOTENCY_TTL_MS: int("milliseconds an Idempotency-Key is remembered", 86_400_000),
   RATE_LIMIT_PER_WINDOW: int("requests per caller and window (0 = no limit)", 6000, 0),
   RATE_LIMIT_WINDOW_MS: int("milliseconds", 60_000),
+  METRICS_TOKEN: text(),
 };
 
 export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext) {
@@ -37,6 +38,8 @@ export function serverConfig(e: EnvValues<typeof serverEnv>, _ctx: BuildContext)
     logLevel: e.LOG_LEVEL,
     idempotency: { ttlMs: e.IDEMPOTENCY_TTL_MS },
     rateLimit: { limit: e.RATE_LIMIT_PER_WINDOW, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    /** A token only for GET /metrics (alongside the API tokens). */
+    metricsToken: e.METRICS_TOKEN,
     /** Fallback for the `debug` system setting (§9.3): only "true" or "1". */
     debugFallback: e.DEBUG === "true" || e.DEBUG === "1",
   };

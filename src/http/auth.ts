@@ -37,14 +37,18 @@ export function bearerAuth(options: {
    * set headers on a WebSocket handshake. Everywhere else a token in a URL would end up in logs.
    */
   acceptQueryToken?: (path: string) => boolean;
+  /** More tokens a path accepts besides the API tokens (METRICS_TOKEN on /metrics). */
+  extraTokens?: (path: string) => readonly string[];
 }): MiddlewareHandler {
   const isPublic = options.isPublic ?? ((method, path) => (method === "GET" || method === "HEAD") && path === "/health");
   return async (c, next) => {
-    if (options.tokens.length === 0 || isPublic(c.req.method, c.req.path)) return next();
+    if ((options.tokens.length === 0 && !options.extraTokens?.(c.req.path).length) || isPublic(c.req.method, c.req.path))
+      return next();
     const header = c.req.header("Authorization");
     const query = options.acceptQueryToken?.(c.req.path) ? c.req.query("token") : undefined;
     const token = presentedToken(header, query);
-    if (!token || !(await matchesAnyToken(token, options.tokens))) {
+    const accepted = [...options.tokens, ...(options.extraTokens?.(c.req.path) ?? [])];
+    if (!token || !(await matchesAnyToken(token, accepted))) {
       throw new HttpError(401, "Unauthorized", { headers: { "WWW-Authenticate": 'Bearer realm="cursor-runner"' } });
     }
     return next();

@@ -16,6 +16,7 @@ import { createWorkspaceFiles } from "../repos/workspace-files";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 import { createNodeInstanceProbe } from "./instance-probe";
+import { createNodeMetrics } from "./metrics";
 import { diskUiAssets } from "./ui-assets";
 
 /**
@@ -63,6 +64,7 @@ export async function createNodeDeps(
     baseEnv: env,
     instanceProbe: createNodeInstanceProbe(),
     writeTaskFiles,
+    metrics: createNodeMetrics,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),

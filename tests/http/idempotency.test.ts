@@ -21,7 +21,11 @@ describe("Idempotency-Key on the routes that start work", () => {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
     if (key !== undefined) headers["Idempotency-Key"] = key;
     const res = await ctx.app.request(path, jsonRequest("POST", body, headers));
-    return { status: res.status, replayed: res.headers.get("Idempotent-Replayed"), body: (await res.json()) as Record<string, any> };
+    return {
+      status: res.status,
+      replayed: res.headers.get("Idempotent-Replayed"),
+      body: (await res.json()) as Record<string, any>,
+    };
   };
   const countRuns = async () => Number((await ctx.deps.db.execute("SELECT COUNT(*) AS n FROM runs")).rows[0]?.n);
 
