@@ -14,6 +14,7 @@ import {
 } from "./conversations";
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
+import { type ActionRecorder, createDesktop, type Desktop } from "./desktop/service";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
 import type { Logger } from "./log";
@@ -21,6 +22,7 @@ import { mcpFromConfig } from "./mcp";
 import type { McpFiles } from "./mcp/types";
 import type { RepoServices } from "./repos/types";
 import { unavailableRepos } from "./repos/unavailable";
+import { RUNNER_SECRETS } from "./runs/agent-env";
 import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
 import type { TextFiles } from "./runs/iterate/definition-of-done";
@@ -66,6 +68,8 @@ export interface Deps {
   instanceId: string;
   /** The callback outbox; `callbacks.startWorker()` (Node server) delivers it. */
   callbacks: Callbacks;
+  /** Computer use: Bytebot's desktop actions on the configured X display, through the executor. */
+  desktop: Desktop;
 }
 
 export interface DepsInput {
@@ -87,6 +91,11 @@ export interface DepsInput {
    * Workers entry keeps it alive with waitUntil (src/worker/background.ts); Node needs nothing.
    */
   background?: (work: Promise<unknown>) => void;
+  /**
+   * Told about every desktop action (HTTP and MCP) with its result and the request's taskId: the hook
+   * for recording a user's actions while a task is under USER control (B§3.9). Absent: nothing recorded.
+   */
+  desktopRecorder?: ActionRecorder;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -139,6 +148,15 @@ export function buildDeps(input: DepsInput): Deps {
     mcp,
     files: input.workspaceFiles,
   });
+  const desktopEnv = { ...input.baseEnv };
+  for (const key of RUNNER_SECRETS) delete desktopEnv[key];
+  const desktop = createDesktop({
+    config: config.desktop,
+    executor: input.executor,
+    env: desktopEnv,
+    log,
+    onAction: input.desktopRecorder,
+  });
   return {
     config,
     log,
@@ -156,5 +174,6 @@ export function buildDeps(input: DepsInput): Deps {
     iterate,
     instanceId,
     callbacks,
+    desktop,
   };
 }

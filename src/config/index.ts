@@ -2,6 +2,7 @@ import { z } from "zod";
 import { agentsConfig, agentsEnv } from "./agents";
 import { callbacksConfig, callbacksEnv } from "./callbacks";
 import { databaseConfig, databaseEnv } from "./database";
+import { desktopConfig, desktopEnv } from "./desktop";
 import { executorConfig, executorEnv } from "./executor";
 import { gitConfig, gitEnv } from "./git";
 import { iterateConfig, iterateEnv } from "./iterate";
@@ -41,6 +42,7 @@ const envSchema = z.object({
   ...realtimeEnv,
   ...executorEnv,
   ...mcpEnv,
+  ...desktopEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
@@ -57,6 +59,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...realtimeConfig(e, ctx),
     ...executorConfig(e, { ...ctx, repositoriesPath: workspace.paths.repositories }),
     ...mcpConfig(e, ctx),
+    ...desktopConfig(e, ctx),
   };
 }
 
