@@ -4,6 +4,7 @@
  */
 import { benchAgents } from "./agents";
 import { benchConversations } from "./conversations";
+import { benchDesktop } from "./desktop";
 import { benchExecution } from "./execution";
 import { benchFileTree } from "./file-tree";
 
@@ -12,6 +13,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   conversations: () => benchConversations(),
   agents: () => benchAgents(),
   "file-tree": () => benchFileTree(),
+  desktop: () => benchDesktop(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
