@@ -81,22 +81,32 @@ describe("/mcp/computer with the MCP SDK's own client, against the real server p
 
   it("reports a failing action as a tool error with the route's message, and bad arguments as errors", async () => {
     const client = await connect();
-    const off = await client.callTool({ name: "computer_click_mouse", arguments: { button: "left", coordinates: { x: 5000, y: 1 } } });
+    const off = await client.callTool({
+      name: "computer_click_mouse",
+      arguments: { button: "left", coordinates: { x: 5000, y: 1 } },
+    });
     expect(off.isError).toBe(true);
-    expect((off.content as { text: string }[])[0]!.text).toMatch(/^computer_click_mouse failed: coordinates: \(5000, 1\) is off the screen/);
+    expect((off.content as { text: string }[])[0]!.text).toMatch(
+      /^computer_click_mouse failed: coordinates: \(5000, 1\) is off the screen/,
+    );
     const wrong = await client.callTool({ name: "computer_type_keys", arguments: { keys: ["Hyperdrive"] } });
     expect(wrong.isError).toBe(true);
     expect((wrong.content as { text: string }[])[0]!.text).toContain("Unknown key 'Hyperdrive'");
     const file = await client.callTool({ name: "computer_write_file", arguments: { path: "mcp.txt", data: btoa("via mcp") } });
     expect(file.isError).toBeFalsy();
     const read = await client.callTool({ name: "computer_read_file", arguments: { path: "mcp.txt" } });
-    expect(read.content).toEqual([{ type: "resource", resource: { uri: "file://mcp.txt", mimeType: "text/plain", blob: btoa("via mcp") } }]);
+    expect(read.content).toEqual([
+      { type: "resource", resource: { uri: "file://mcp.txt", mimeType: "text/plain", blob: btoa("via mcp") } },
+    ]);
   });
 
   it("needs the bearer token (401 without it); GET and DELETE answer 405", async () => {
     await expect(connect("wrong-token")).rejects.toThrow(/401|Unauthorized/);
     for (const method of ["GET", "DELETE"]) {
-      const res = await fetch(`${server.url}/mcp/computer`, { method, headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/event-stream" } });
+      const res = await fetch(`${server.url}/mcp/computer`, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/event-stream" },
+      });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("POST");
     }
