@@ -80,9 +80,10 @@ export function typeKeys(a: ActionOf<"type_keys">): InputPlan {
   return plan(["keydown", ...keys, "sleep", seconds(delay), "keyup", ...reversed(keys)], delay, keys);
 }
 
-/** press_keys leaves keys as asked (down stays down): nothing to release on failure. */
+/** press_keys leaves keys as asked (down stays down) when it succeeds; a failed one leaves none of them down. */
 export function pressKeys(a: ActionOf<"press_keys">): InputPlan {
-  return plan([a.press === "down" ? "keydown" : "keyup", ...keysyms(a.keys)], 0);
+  const keys = keysyms(a.keys);
+  return plan([a.press === "down" ? "keydown" : "keyup", ...keys], 0, keys);
 }
 
 /** What to run when a plan failed half-way: release its keys (reverse order) and buttons. */
