@@ -1,6 +1,6 @@
 // Node-only: starts a private X display (Xvfb) and, optionally, a window manager (openbox) on it.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface DisplayOptions {
   /** Display number to use; with `scanFrom`, the first free one from there on. Default: scan from 50. */
@@ -27,6 +27,15 @@ export interface RunningDisplay {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether display `n`'s lock file (written by Xvfb, holding its pid) is `pid`'s. */
+function ownsLock(n: number, pid: number | undefined): boolean {
+  try {
+    return pid !== undefined && Number(readFileSync(`/tmp/.X${n}-lock`, "utf8").trim()) === pid && existsSync(`/tmp/.X11-unix/X${n}`);
+  } catch {
+    return false;
+  }
+}
+
 const inUse = (n: number) => existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`);
 
 /** Resolves with whether `command args` exited 0 (with DISPLAY set). */
@@ -80,7 +89,8 @@ export async function startDisplay(options: DisplayOptions = {}): Promise<Runnin
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (Date.now() < deadline && xvfb.exitCode === null) {
-      if (existsSync(`/tmp/.X11-unix/X${number}`) && (await succeeds("xdotool", ["getdisplaygeometry"], display))) {
+      // Ours only if the lock names our pid: a concurrent Xvfb may hold this number (ours then exits).
+      if (ownsLock(number, xvfb.pid) && (await succeeds("xdotool", ["getdisplaygeometry"], display))) {
         ready = true;
         break;
       }
