@@ -96,6 +96,8 @@ describe("Claude Code (real CLI, scripted model) drives the desktop through /mcp
         ANTHROPIC_API_KEY: "sk-ant-scripted",
         DISABLE_AUTOUPDATER: "1",
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        // On a loaded machine the MCP handshake can be slow: without the server Claude Code would go on without its tools.
+        MCP_TIMEOUT: "60000",
       },
       dir,
     );
