@@ -57,7 +57,7 @@ describe.each([
         stdinEncoding: "base64",
       }),
     ).result;
-    expect(result).toMatchObject({ reason: "exited", exitCode: 0, stderr: "wrote\n" });
+    expect(result, result.error).toMatchObject({ reason: "exited", exitCode: 0, stderr: "wrote\n" });
     expect(readFileSync(out)).toEqual(BYTES);
   });
 
