@@ -30,7 +30,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Whether display `n`'s lock file (written by Xvfb, holding its pid) is `pid`'s. */
 function ownsLock(n: number, pid: number | undefined): boolean {
   try {
-    return pid !== undefined && Number(readFileSync(`/tmp/.X${n}-lock`, "utf8").trim()) === pid && existsSync(`/tmp/.X11-unix/X${n}`);
+    return (
+      pid !== undefined && Number(readFileSync(`/tmp/.X${n}-lock`, "utf8").trim()) === pid && existsSync(`/tmp/.X11-unix/X${n}`)
+    );
   } catch {
     return false;
   }
