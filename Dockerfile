@@ -1,4 +1,5 @@
-# cursor-runner: one image for the runner (default) and the sidecar (`npm run sidecar`).
+# cursor-runner: one image for the runner (default) and the sidecar (`npm run sidecar`); the
+# `desktop` target adds an X display and the tools of computer use (`docker build --target desktop .`).
 # Linted by the test suite (dockerfile-utils; hadolint is not packaged for Debian 12). No Docker
 # engine was available where this was written, so the image has not been built or run there
 # (see README, "Deployment").
@@ -25,8 +26,8 @@ COPY tsconfig.json ./
 COPY ui ./ui
 RUN npm run build:ui
 
-# ---- runtime ------------------------------------------------------------------------------------
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# ---- base: what the runner and the desktop images share ---------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS base
 # tini as PID 1: agents run in their own process groups, and orphans re-parented to PID 1 must be
 # reaped; git for agents and repository work. Debian versions are not pinned (security updates).
 # hadolint ignore=DL3008
@@ -49,6 +50,33 @@ COPY --chown=node:node . .
 COPY --from=ui --chown=node:node /app/dist/ui ./dist/ui
 RUN mkdir -p /data /repositories && chown node:node /data /repositories
 
+# ---- desktop: `docker build --target desktop .` — computer use on its own X display ------------
+# Xvfb + openbox (started by `npm run desktop`, which then runs the CMD's command with DISPLAY set),
+# the X tools the desktop actions use, xterm as the "terminal" application and x11vnc to watch it
+# (`x11vnc -display :99 -localhost -passwd ...` inside the container). Run it as the runner itself
+# (default CMD), or as a separate desktop sidecar: CMD ["npm", "run", "desktop", "--", ":99",
+# "1280x800", "--", "npm", "run", "sidecar"] with SIDECAR_ROOT=/home/node (it holds the files root).
+FROM base AS desktop
+# hadolint ignore=DL3008
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends xvfb xauth openbox xdotool imagemagick xclip wmctrl \
+     x11-xserver-utils x11-utils xterm x11vnc fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/* \
+  && mkdir -p /home/node/Desktop && chown node:node /home/node/Desktop
+ENV DESKTOP_ENABLED=true \
+    DISPLAY=:99 \
+    DESKTOP_FILES_ROOT=/home/node/Desktop \
+    DESKTOP_APPLICATIONS='{"terminal":{"command":["xterm"],"wmClass":"xterm.XTerm"}}'
+USER node
+VOLUME ["/data", "/repositories", "/home/node/Desktop"]
+EXPOSE 3001
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3001}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "src/node/desktop.ts", ":99", "1280x800", "--", "node", "--import", "tsx", "src/node/server.ts"]
+
+# ---- runtime (the default target: the last stage) ---------------------------------------------
+FROM base AS runtime
 # The image's own non-root user (uid 1000).
 USER node
 VOLUME ["/data", "/repositories"]

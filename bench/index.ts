@@ -4,6 +4,7 @@
  */
 import { benchAgents } from "./agents";
 import { benchConversations } from "./conversations";
+import { benchDesktop } from "./desktop";
 import { benchExecution } from "./execution";
 import { benchFileTree } from "./file-tree";
 import { benchTasks } from "./tasks";
@@ -14,6 +15,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   agents: () => benchAgents(),
   "file-tree": () => benchFileTree(),
   tasks: () => benchTasks(),
+  desktop: () => benchDesktop(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -20,6 +20,8 @@ import listTasks from "./api/tasks/get";
 import createTask from "./api/tasks/post";
 import { apiWorkingDirectoryFiles, conversationsWorkingDirectoryFiles } from "./api/working-directory/files/get";
 import { webSocketEndpoints } from "./api/ws/get";
+import computerUse from "./computer-use/post";
+import computerUseScreenshot from "./computer-use/screenshot/get";
 import newCursorConversation from "./cursor/conversation/new/post";
 import executeAsync from "./cursor/execute/async/post";
 import execute from "./cursor/execute/post";
@@ -33,6 +35,7 @@ import gitRepositories from "./git/repositories/get";
 import gitStatus from "./git/status/[repository]/get";
 import health from "./health/get";
 import healthQueue from "./health/queue/get";
+import mcpComputer from "./mcp/computer/post";
 import metrics from "./metrics/get";
 import processorStatus from "./processor/status/get";
 import repositoryFiles from "./repositories/api/[repository]/files/get";
@@ -116,6 +119,9 @@ export const endpoints: Endpoint[] = [
   gitPull,
   gitPush,
   gitStatus,
+  computerUse,
+  computerUseScreenshot,
+  mcpComputer,
   // WebSockets, then the agent router, then the conversation router; its parameter routes go
   // LAST so no fixed `/api/...` route above is ever read as a conversation id.
   ...webSocketEndpoints,

@@ -15,6 +15,7 @@ import {
 import { createIdempotencyStore, type IdempotencyStore } from "./db/idempotency";
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
+import { type ActionRecorder, createDesktop, type Desktop } from "./desktop/service";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
 import type { UiAssets } from "./http/ui";
@@ -24,6 +25,7 @@ import type { McpFiles } from "./mcp/types";
 import type { Metrics } from "./metrics/types";
 import type { RepoServices } from "./repos/types";
 import { unavailableRepos } from "./repos/unavailable";
+import { RUNNER_SECRETS } from "./runs/agent-env";
 import { createRunEventLog } from "./runs/event-log";
 import { createRunHooks } from "./runs/hooks";
 import { createInstanceRegistry, type InstanceProbe } from "./runs/instances";
@@ -82,6 +84,8 @@ export interface Deps {
   metrics?: Metrics;
   /** The built web UI's files (served at `/` and `/ui/*`); absent: those routes say the UI is not built. */
   ui?: UiAssets;
+  /** Computer use: Bytebot's desktop actions on the configured X display, through the executor. */
+  desktop: Desktop;
 }
 
 export interface DepsInput {
@@ -114,6 +118,11 @@ export interface DepsInput {
   background?: (work: Promise<unknown>) => void;
   /** The built web UI: read from disk on Node, from the ASSETS binding on Workers. */
   ui?: UiAssets;
+  /**
+   * Told about every desktop action (HTTP and MCP) with its result and the request's taskId: the hook
+   * for recording a user's actions while a task is under USER control (B§3.9). Absent: nothing recorded.
+   */
+  desktopRecorder?: ActionRecorder;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -168,6 +177,15 @@ export function buildDeps(input: DepsInput): Deps {
     mcp,
     files: input.workspaceFiles,
   });
+  const desktopEnv = { ...input.baseEnv };
+  for (const key of RUNNER_SECRETS) delete desktopEnv[key];
+  const desktop = createDesktop({
+    config: config.desktop,
+    executor: input.executor,
+    env: desktopEnv,
+    log,
+    onAction: input.desktopRecorder,
+  });
   const taskEngine = createTaskEngine({
     config,
     log,
@@ -204,5 +222,6 @@ export function buildDeps(input: DepsInput): Deps {
     idempotency: createIdempotencyStore(db),
     ...(input.metrics ? { metrics: input.metrics({ db, slots }) } : {}),
     ...(input.ui ? { ui: input.ui } : {}),
+    desktop,
   };
 }

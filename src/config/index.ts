@@ -2,6 +2,7 @@ import { z } from "zod";
 import { agentsConfig, agentsEnv } from "./agents";
 import { callbacksConfig, callbacksEnv } from "./callbacks";
 import { databaseConfig, databaseEnv } from "./database";
+import { desktopConfig, desktopEnv } from "./desktop";
 import { executorConfig, executorEnv } from "./executor";
 import { gitConfig, gitEnv } from "./git";
 import { iterateConfig, iterateEnv } from "./iterate";
@@ -43,6 +44,7 @@ const envSchema = z.object({
   ...executorEnv,
   ...mcpEnv,
   ...tasksEnv,
+  ...desktopEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
@@ -61,6 +63,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...executorConfig(e, { ...ctx, repositoriesPath: workspace.paths.repositories }),
     ...mcpConfig(e, ctx),
     ...tasksConfig(e, ctx, runs.slots),
+    ...desktopConfig(e, ctx),
   };
 }
 

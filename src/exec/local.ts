@@ -72,7 +72,10 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
   const startedAt = performance.now();
   const killGraceMs = spec.killGraceMs ?? defaults.killGraceMs;
   const listeners = new Set<(chunk: OutputChunk) => void>();
-  const captures = { stdout: createCapture(spec.maxOutputBytes), stderr: createCapture(spec.maxOutputBytes) };
+  const captures = {
+    stdout: createCapture(spec.maxOutputBytes, spec.stdoutEncoding),
+    stderr: createCapture(spec.maxOutputBytes),
+  };
   const timers: Partial<Record<"hard" | "idle" | "kill" | "pipe", ReturnType<typeof setTimeout>>> = {};
   const { promise: result, resolve: resolveResult } = deferred<ProcessResult>();
   const { promise: started, resolve: resolveStarted } = deferred<number | undefined>();
@@ -214,7 +217,7 @@ function runLocal(spec: ProcessSpec, defaults: Required<LocalExecutorOptions>): 
   if (spec.stdin !== undefined && child.stdin) {
     // The child may exit without reading stdin; the resulting EPIPE is not our run's failure.
     child.stdin.on("error", () => {});
-    child.stdin.end(spec.stdin);
+    child.stdin.end(spec.stdinEncoding === "base64" ? Buffer.from(spec.stdin, "base64") : spec.stdin);
   }
 
   if (spec.hardTimeoutMs > 0) {

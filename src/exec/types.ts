@@ -29,6 +29,14 @@ export interface ProcessSpec {
   env?: Record<string, string | undefined>;
   /** Written to stdin, which is then closed. Without it stdin is closed at once (cursor-agent hangs on an open pipe). */
   stdin?: string;
+  /** How `stdin` is given: UTF-8 text (the default) or base64 of the bytes to write (binary input, e.g. a file's content). */
+  stdinEncoding?: StreamEncoding;
+  /**
+   * How stdout is captured: decoded as UTF-8 text (the default), or as base64 of the raw bytes
+   * (binary output such as a PNG). With base64, every stdout chunk is base64 of whole 3-byte
+   * groups, so the chunks concatenate into the result's `stdout`. stderr is always UTF-8 text.
+   */
+  stdoutEncoding?: StreamEncoding;
   /** Wall-clock limit. */
   hardTimeoutMs: number;
   /** Limit on silence: time since the last byte on stdout or stderr (counted from spawn). */
@@ -41,9 +49,12 @@ export interface ProcessSpec {
   killGraceMs?: number;
 }
 
+/** How a stream's bytes travel as a string: UTF-8 text, or base64 for binary data. */
+export type StreamEncoding = "utf8" | "base64";
+
 export interface OutputChunk {
   stream: "stdout" | "stderr";
-  /** UTF-8 text of the chunk (multi-byte characters are never split across chunks). */
+  /** UTF-8 text of the chunk (multi-byte characters are never split across chunks); base64 with `stdoutEncoding: "base64"`. */
   text: string;
 }
 
@@ -52,7 +63,7 @@ export interface ProcessResult {
   signal: string | null;
   reason: SettleReason;
   durationMs: number;
-  /** Captured output, at most maxOutputBytes each. */
+  /** Captured output, at most maxOutputBytes (raw bytes) each; stdout is base64 with `stdoutEncoding: "base64"`. */
   stdout: string;
   stderr: string;
   /** Human-readable cause for every reason but `exited` (e.g. "Command timeout after 5000ms"). */

@@ -47,6 +47,7 @@ export async function startServer(
         clearTimeout(force);
         void (options.beforeDatabaseClose?.() ?? Promise.resolve())
           .catch((error) => log.error({ err: error }, "Error during shutdown"))
+          .then(() => deps.desktop.close())
           .then(() => deps.conversationStore.close())
           .catch((error) => log.error({ err: error }, "Error closing the conversation store"))
           .finally(() => {

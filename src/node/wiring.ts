@@ -1,9 +1,11 @@
+import { mkdir } from "node:fs/promises";
 import { type DestinationStream, pino } from "pino";
 import { agentCliStatus } from "../agents/cli";
 import { loadConfig } from "../config";
 import { createConversationStore } from "../conversations";
 import { createRedisConversationStore } from "../conversations/redis";
 import { buildDeps, type Deps } from "../deps";
+import type { ActionRecorder } from "../desktop/service";
 import { createLocalExecutor } from "../exec/local";
 import { reapOrphanedRun } from "../exec/local-orphans";
 import { createSidecarExecutor } from "../exec/sidecar";
@@ -25,7 +27,7 @@ import { diskUiAssets } from "./ui-assets";
  */
 export async function createNodeDeps(
   env: Record<string, string | undefined>,
-  options: { cwd: string; logDestination?: DestinationStream },
+  options: { cwd: string; logDestination?: DestinationStream; desktopRecorder?: ActionRecorder },
 ): Promise<Deps> {
   const config = loadConfig(env, { cwd: options.cwd });
   // stdout is written synchronously: pino's default async stdout can reorder or drop the last
@@ -46,6 +48,9 @@ export async function createNodeDeps(
     options: { onError: (error) => log.warn({ err: error }, "Conversation store background error") },
   });
   log.info({ backend: conversationStore.backend }, "Conversation store ready");
+  // Desktop commands run in DESKTOP_FILES_ROOT; here (local executor) it is ours to create. A
+  // sidecar's must exist on its host.
+  if (config.desktop.enabled && config.executor.kind === "local") await mkdir(config.desktop.filesRoot, { recursive: true });
   return buildDeps({
     config,
     conversationStore,
@@ -69,5 +74,6 @@ export async function createNodeDeps(
     repos: createRepoServices({ config, db, log }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
     ui: diskUiAssets(),
+    desktopRecorder: options.desktopRecorder,
   });
 }

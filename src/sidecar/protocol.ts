@@ -1,6 +1,6 @@
 // Runtime-neutral: the sidecar's wire format, shared by the sidecar app and the sidecar executor.
 import { z } from "zod";
-import type { ProcessResult, SettleReason } from "../exec/types";
+import type { ProcessResult, SettleReason, StreamEncoding } from "../exec/types";
 
 const REASONS = [
   "exited",
@@ -12,6 +12,8 @@ const REASONS = [
   "spawn_error",
   "lost",
 ] as const satisfies readonly SettleReason[];
+
+const ENCODINGS = ["utf8", "base64"] as const satisfies readonly StreamEncoding[];
 
 const millis = (what: string) =>
   z
@@ -26,6 +28,8 @@ export const createProcessBody = z.object({
   cwd: z.string({ error: "cwd is required" }).startsWith("/", "cwd must be an absolute path"),
   env: z.record(z.string(), z.string(), { error: "env must map names to strings" }).optional(),
   stdin: z.string().optional(),
+  stdinEncoding: z.enum(ENCODINGS, { error: `stdinEncoding must be one of ${ENCODINGS.join(", ")}` }).optional(),
+  stdoutEncoding: z.enum(ENCODINGS, { error: `stdoutEncoding must be one of ${ENCODINGS.join(", ")}` }).optional(),
   hardTimeoutMs: millis("hardTimeoutMs"),
   idleTimeoutMs: millis("idleTimeoutMs"),
   maxOutputBytes: z.number({ error: "maxOutputBytes must be a number of bytes" }).int().min(1),

@@ -46,4 +46,15 @@ describe("Dockerfile", () => {
     expect(users.at(-1)).not.toMatch(/^(root|0)$/);
     expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*\\\n\s*CMD [^\n]*\/health/m);
   });
+
+  it("has a desktop target with the X tools of computer use, while the runner stays the default (last) stage", () => {
+    const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)/gm)].map((m) => m[1]);
+    expect(stages).toContain("desktop");
+    expect(stages.at(-1)).toBe("runtime");
+    const desktop = dockerfile.slice(dockerfile.indexOf("AS desktop"), dockerfile.indexOf("AS runtime"));
+    for (const pkg of ["xvfb", "openbox", "xdotool", "imagemagick", "xclip", "wmctrl", "x11-xserver-utils"])
+      expect(desktop).toContain(pkg);
+    expect(desktop).toMatch(/DESKTOP_ENABLED=true/);
+    expect(desktop).toMatch(/^USER node$/m);
+  });
 });

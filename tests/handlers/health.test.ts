@@ -52,6 +52,8 @@ describe("GET /health/queue", () => {
       queue: { available: 3, waiting: 0, maxConcurrent: 3, maxQueue: 7 },
       warning: null,
       cli: { command: missing, available: false, error: expect.stringContaining("CURSOR_CLI_PATH") },
+      // Added by computer use (off unless DESKTOP_ENABLED=true); the original fields are unchanged.
+      desktop: { enabled: false, available: false, error: expect.stringContaining("DESKTOP_ENABLED=true") },
     });
     expect(Object.hasOwn(body, "warning")).toBe(true);
   });

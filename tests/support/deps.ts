@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { afterEach } from "vitest";
 import { createApp } from "../../src/app";
 import type { Deps } from "../../src/deps";
+import type { ActionRecorder } from "../../src/desktop/service";
 import { createNodeDeps } from "../../src/node/wiring";
 
 export interface TestContext {
@@ -20,7 +21,10 @@ export interface TestContext {
  * Real deps over a fresh libSQL file in a temp folder, with the log captured in memory.
  * `env` adds or overrides environment variables (the process environment is not read).
  */
-export async function makeTestContext(env: Record<string, string | undefined> = {}): Promise<TestContext> {
+export async function makeTestContext(
+  env: Record<string, string | undefined> = {},
+  options: { desktopRecorder?: ActionRecorder } = {},
+): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), "cursor-runner-test-"));
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -31,7 +35,7 @@ export async function makeTestContext(env: Record<string, string | undefined> = 
   });
   const deps = await createNodeDeps(
     { DATABASE_URL: `file:${join(dir, "test.db")}`, REPOSITORIES_PATH: join(dir, "repositories"), LOG_LEVEL: "debug", ...env },
-    { cwd: dir, logDestination: destination },
+    { cwd: dir, logDestination: destination, desktopRecorder: options.desktopRecorder },
   );
   return {
     deps,

@@ -22,10 +22,20 @@ const QueueHealthSchema = z
       path: z.string().optional(),
       error: z.string().optional(),
     }),
+    desktop: z
+      .object({
+        enabled: z.boolean(),
+        available: z.boolean(),
+        display: z.string().optional(),
+        width: z.number().int().optional(),
+        height: z.number().int().optional(),
+        error: z.string().optional(),
+      })
+      .openapi({ description: "Computer use: switched on (DESKTOP_ENABLED), and whether its X display answers" }),
   })
   .openapi("QueueHealth");
 
-/** GET /health/queue — execution slots (§2.4.2) and whether the agent CLI can be found. */
+/** GET /health/queue — execution slots (§2.4.2), whether the agent CLI can be found, and the desktop's state (added field). */
 export default defineEndpoint(
   createRoute({
     method: "get",
@@ -35,9 +45,10 @@ export default defineEndpoint(
     responses: { 200: jsonResponse(QueueHealthSchema, "Slot counts and CLI status"), ...commonErrors },
   }),
   async (c) => {
-    const { slots, cliStatus } = c.var.deps;
+    const { slots, cliStatus, desktop } = c.var.deps;
     const queue = slots.status();
     const warning = queue.available === 0 && queue.waiting > 0 ? QUEUE_WARNING : null;
-    return c.json({ status: "ok", service: "cursor-runner", queue, warning, cli: await cliStatus() } as const, 200);
+    const [cli, desktopStatus] = await Promise.all([cliStatus(), desktop.status()]);
+    return c.json({ status: "ok", service: "cursor-runner", queue, warning, cli, desktop: desktopStatus } as const, 200);
   },
 );
