@@ -184,7 +184,12 @@ export function buildDeps(input: DepsInput): Deps {
     executor: input.executor,
     env: desktopEnv,
     log,
-    onAction: input.desktopRecorder,
+    // Takeover recording: a person's actions for a task under their control become its messages.
+    guard: (taskId) => taskEngine.userActions.guard(taskId),
+    onAction: async (record) => {
+      await taskEngine.userActions.record(record);
+      await input.desktopRecorder?.(record);
+    },
   });
   const taskEngine = createTaskEngine({
     config,

@@ -58,6 +58,8 @@ export interface DesktopOptions {
   env: Record<string, string | undefined>;
   log: Logger;
   onAction?: ActionRecorder;
+  /** Checked before an action that names a task (throws to refuse it: the task is not the user's to drive). */
+  guard?: (taskId: string) => Promise<void>;
 }
 
 /** Pause before remapping keycodes for the next batch of a long text, so the client has read the last one. */
@@ -270,6 +272,7 @@ export function createDesktop(options: DesktopOptions) {
       const started = Date.now();
       const base = { action, source: context.source, taskId: context.taskId, startedAt: new Date(started).toISOString() };
       try {
+        if (context.taskId && options.guard) await options.guard(context.taskId);
         const result = await execute(action, context.signal);
         await record({ ...base, durationMs: Date.now() - started, result });
         return result;

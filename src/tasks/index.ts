@@ -19,6 +19,7 @@ import { createTaskService } from "./service";
 import { createTaskStore } from "./store";
 import { createTaskEventLog } from "./task-events";
 import type { TaskDriver, TaskKind } from "./types";
+import { createUserActionRecorder } from "./user-actions";
 
 export interface TaskEngineDeps {
   config: Config;
@@ -71,6 +72,7 @@ export function createTaskEngine(deps: TaskEngineDeps) {
   const processor = createTaskProcessor({ ...deps, store, messages, files, events, drivers });
   const recovery = createTaskRecovery({ ...deps, store, messages, events });
   const service = createTaskService({ ...deps, store, messages, files, events, processor, agents: AGENT_NAMES });
+  const userActions = createUserActionRecorder({ store, messages, events });
 
   let maintaining = false;
   const maintain = async () => {
@@ -89,6 +91,8 @@ export function createTaskEngine(deps: TaskEngineDeps) {
   return {
     service,
     processor,
+    /** Desktop actions a person sends for a task under their control (takeover recording). */
+    userActions,
     recovery,
     events,
     models: () => taskModels(deps.cliStatus, deps.modelSources ?? []),

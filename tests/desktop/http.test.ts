@@ -174,30 +174,77 @@ describe("computer use behind the bearer token", () => {
   });
 });
 
-describe("the action recorder hook (for recording a user's actions during takeover)", () => {
-  it("is told every action with its taskId, result (the screenshot's image) or error", async () => {
+describe("takeover recording: a person's desktop actions for a task under their control (B§3.9)", () => {
+  /** A task that stays put (processing paused), taken over by the user. */
+  const takenOver = async (ctx: TestContext) => {
+    await ctx.app.request("/api/settings/task_operator", jsonRequest("PUT", { value: 0 }));
+    const created = await ctx.app.request("/tasks", jsonRequest("POST", { description: "fill in the form", kind: "desktop" }));
+    const task = (await created.json()) as Record<string, any>;
+    return task;
+  };
+  const messages = async (ctx: TestContext, id: string) =>
+    (await (await ctx.app.request(`/tasks/${id}/messages?limit=100`)).json()) as Record<string, any>[];
+
+  it("records each successful action as a user_action message; refuses actions while the assistant has control", async () => {
     const records: ActionRecord[] = [];
     const ctx = await context({}, (record) => {
       records.push(record);
     });
-    await post(ctx, { action: "move_mouse", coordinates: { x: 20, y: 30 }, taskId: "task-1" });
-    await post(ctx, { action: "screenshot", scale: 0.5, taskId: "task-1" });
-    await post(ctx, { action: "read_file", path: "nope.txt", taskId: "task-1" });
-    await post(ctx, { action: "cursor_position" });
-    expect(records.map((r) => [r.action.action, r.taskId, r.source, r.error?.status])).toEqual([
-      ["move_mouse", "task-1", "http", undefined],
-      ["screenshot", "task-1", "http", undefined],
-      ["read_file", "task-1", "http", 404],
-      ["cursor_position", undefined, "http", undefined],
-    ]);
-    expect(records[0]).toMatchObject({
-      action: { action: "move_mouse", coordinates: { x: 20, y: 30 } },
-      result: { success: true },
+    const task = await takenOver(ctx);
+    const refused = await post(ctx, { action: "move_mouse", coordinates: { x: 5, y: 5 }, taskId: task.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe(
+      `Task ${task.id} is under the assistant's control: take it over (POST /tasks/${task.id}/takeover) first`,
+    );
+    const unknown = await post(ctx, {
+      action: "move_mouse",
+      coordinates: { x: 5, y: 5 },
+      taskId: "00000000-0000-4000-8000-000000000000",
     });
-    expect(records[0]!.action).not.toHaveProperty("taskId");
-    expect(records[1]!.result).toMatchObject({ image: expect.stringMatching(/^iVBORw0KGgo/), width: 640, height: 400 });
-    expect(records[2]!.error!.message).toBe("File not found: nope.txt");
-    expect(records[3]!.result).toEqual({ x: 20, y: 30 });
+    expect(unknown.status).toBe(404);
+
+    expect((await ctx.app.request(`/tasks/${task.id}/takeover`, { method: "POST" })).status).toBe(200);
+    expect((await post(ctx, { action: "move_mouse", coordinates: { x: 20, y: 30 }, taskId: task.id })).status).toBe(200);
+    expect((await post(ctx, { action: "type_text", text: "hunter2", isSensitive: true, taskId: task.id })).status).toBe(200);
+    expect((await post(ctx, { action: "screenshot", scale: 0.5, taskId: task.id })).status).toBe(200);
+    expect((await post(ctx, { action: "read_file", path: "nope.txt", taskId: task.id })).status).toBe(404);
+    // Without a taskId nothing is recorded on any task.
+    expect((await post(ctx, { action: "cursor_position" })).status).toBe(200);
+
+    const actions = (await messages(ctx, task.id)).filter((m) => m.content[0]?.type === "user_action");
+    expect(actions.map((m) => m.role)).toEqual(["USER", "USER", "USER"]);
+    const uses = actions.map((m) => m.content[0].content.find((block: any) => block.type === "tool_use"));
+    expect(uses.map((u) => u.name)).toEqual(["computer_move_mouse", "computer_type_text", "computer_screenshot"]);
+    expect(uses[0].input).toEqual({ coordinates: { x: 20, y: 30 } });
+    expect(uses[1].input).toMatchObject({ text: "●●●●●●●", isSensitive: true });
+    const image = actions[2]?.content[0].content.find((block: any) => block.type === "image");
+    expect(image.source.data).toMatch(/^iVBORw0KGgo/);
+
+    // The processed view shows them as the assistant's computer calls, flagged take_over.
+    const groups = (await (await ctx.app.request(`/tasks/${task.id}/messages/processed?limit=100`)).json()) as any[];
+    const takeover = groups.find((g) => g.take_over);
+    expect(takeover.role).toBe("ASSISTANT");
+    expect(takeover.messages.flatMap((m: any) => m.content.map((b: any) => b.name))).toEqual([
+      "computer_move_mouse",
+      "computer_type_text",
+      "computer_screenshot",
+    ]);
+
+    // The hook for other listeners is told every action, failures and refusals included.
+    expect(records.map((r) => [r.action.action, r.error?.status])).toEqual([
+      ["move_mouse", 409],
+      ["move_mouse", 404],
+      ["move_mouse", undefined],
+      ["type_text", undefined],
+      ["screenshot", undefined],
+      ["read_file", 404],
+      ["cursor_position", undefined],
+    ]);
+    expect(records[4]!.result).toMatchObject({ image: expect.stringMatching(/^iVBORw0KGgo/), width: 640, height: 400 });
+
+    // Handed back, the assistant's control means the person's actions are refused again.
+    await ctx.app.request(`/tasks/${task.id}/resume`, { method: "POST" });
+    expect((await post(ctx, { action: "move_mouse", coordinates: { x: 1, y: 1 }, taskId: task.id })).status).toBe(409);
   });
 
   it("a failing recorder never fails the action (it is logged)", async () => {
