@@ -6,12 +6,14 @@ import { benchAgents } from "./agents";
 import { benchConversations } from "./conversations";
 import { benchExecution } from "./execution";
 import { benchFileTree } from "./file-tree";
+import { benchRuntimes } from "./runtimes";
 
 const parts: Record<string, () => Promise<unknown>> = {
   execution: () => benchExecution(),
   conversations: () => benchConversations(),
   agents: () => benchAgents(),
   "file-tree": () => benchFileTree(),
+  runtimes: () => benchRuntimes(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
