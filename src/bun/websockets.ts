@@ -114,8 +114,13 @@ export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "convers
       };
     }),
   );
-  // Reached when Bun refused the upgrade (not a valid WebSocket handshake: method, key or version).
-  upgrades.all("*", () => refuse(400, "text/plain; charset=utf-8", "Bad WebSocket handshake"));
+  // Reached when the upgrade did not happen: the method is not GET (405, as `ws` answers), or Bun
+  // refused the handshake (a missing or invalid Sec-WebSocket-Key or -Version).
+  upgrades.all("*", (c) =>
+    c.req.method === "GET"
+      ? refuse(400, "text/plain; charset=utf-8", "Bad WebSocket handshake")
+      : refuse(405, "text/plain; charset=utf-8", "Invalid HTTP method"),
+  );
   upgrades.onError((error) => {
     log.error({ err: error }, "WebSocket handshake failed");
     return refuse(500, "text/plain; charset=utf-8", "Internal Server Error");

@@ -276,25 +276,33 @@ describe.each(RUNTIMES)("the real server on %s", (runtime) => {
     expect(await refusal(`${ws}/api/ws`, { headers: auth })).toEqual({ status: 400, body: "Missing conversationId" });
     expect(await refusal(`${ws}/nowhere`, { headers: auth })).toEqual({ status: 400, body: "Missing conversationId" });
     expect(await refusal(`${ws}/nowhere?conversationId=x`, { headers: auth })).toEqual({ status: 404, body: "Not Found" });
-    // Without `Connection: upgrade` it is a plain request, answered by the app (as Node's parser decides).
-    const plain = await new Promise<{ status: number | undefined; body: string }>((done, fail) => {
-      const req = request({
-        host: "127.0.0.1",
-        port: server.port,
-        path: "/api/ws?conversationId=x",
-        agent: false,
-        headers: { ...auth, Upgrade: "websocket", Connection: "close" },
-      });
-      req.on("response", (res) => {
-        let body = "";
-        res.setEncoding("utf8").on("data", (chunk: string) => {
-          body += chunk;
+    // Handshakes no WebSocket client would send, written by hand.
+    const raw = (method: string, headers: Record<string, string>) =>
+      new Promise<{ status: number | undefined; body: string }>((done, fail) => {
+        const req = request({
+          host: "127.0.0.1",
+          port: server.port,
+          method,
+          path: "/api/ws?conversationId=x",
+          agent: false,
+          headers,
         });
-        res.on("end", () => done({ status: res.statusCode, body }));
+        req.on("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => {
+            body += chunk;
+          });
+          res.on("end", () => done({ status: res.statusCode, body }));
+        });
+        req.on("error", fail);
+        req.end();
       });
-      req.on("error", fail);
-      req.end();
-    });
+    const handshake = { ...auth, Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" };
+    const key = { "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" };
+    expect(await raw("POST", { ...handshake, ...key })).toEqual({ status: 405, body: "Invalid HTTP method" });
+    expect((await raw("GET", handshake)).status).toBe(400); // no Sec-WebSocket-Key
+    // Without `Connection: upgrade` it is a plain request, answered by the app (as Node's parser decides).
+    const plain = await raw("GET", { ...auth, ...key, Upgrade: "websocket", Connection: "close" });
     expect(plain.status).toBe(426);
     expect(JSON.parse(plain.body)).toMatchObject({ success: false });
     expect(server.output()).not.toContain(TOKEN);
