@@ -7,6 +7,7 @@ import { benchConversations } from "./conversations";
 import { benchDesktop } from "./desktop";
 import { benchExecution } from "./execution";
 import { benchFileTree } from "./file-tree";
+import { benchRuntimes } from "./runtimes";
 import { benchTasks } from "./tasks";
 
 const parts: Record<string, () => Promise<unknown>> = {
@@ -16,6 +17,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   "file-tree": () => benchFileTree(),
   tasks: () => benchTasks(),
   desktop: () => benchDesktop(),
+  runtimes: () => benchRuntimes(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

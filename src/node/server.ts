@@ -2,12 +2,10 @@ import type { Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "../app";
-import { ConfigError } from "../config";
 import type { Deps } from "../deps";
-import { startBackground } from "./background";
+import { closeDeps, runServer } from "./main";
 import { closeOnUnreadBody } from "./unread-body";
 import { attachWebSockets } from "./websockets";
-import { createNodeDeps } from "./wiring";
 
 /**
  * Starts the HTTP server on the configured host and port. Resolves once listening.
@@ -45,15 +43,7 @@ export async function startServer(
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        void (options.beforeDatabaseClose?.() ?? Promise.resolve())
-          .catch((error) => log.error({ err: error }, "Error during shutdown"))
-          .then(() => deps.desktop.close())
-          .then(() => deps.conversationStore.close())
-          .catch((error) => log.error({ err: error }, "Error closing the conversation store"))
-          .finally(() => {
-            deps.db.close();
-            resolve();
-          });
+        void closeDeps(deps, options.beforeDatabaseClose).finally(resolve);
       });
       if ("closeIdleConnections" in server) server.closeIdleConnections();
     });
@@ -62,40 +52,6 @@ export async function startServer(
   return { server, port, close };
 }
 
-async function main() {
-  let deps: Deps;
-  try {
-    deps = await createNodeDeps(process.env, { cwd: process.cwd() });
-  } catch (error) {
-    // One line a person can act on; no stack for configuration mistakes.
-    console.error(error instanceof ConfigError ? error.message : `Start-up failed: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  const { config, log } = deps;
-  log.info("Initializing cursor-runner...");
-  if (!config.auth.enabled) {
-    log.warn(
-      { host: config.server.host },
-      config.server.hostExplicit
-        ? "RUNNER_API_TOKENS is not set: the API is unauthenticated on the chosen HOST"
-        : "RUNNER_API_TOKENS is not set: the API is unauthenticated, so it listens on 127.0.0.1 only (set HOST to change)",
-    );
-  }
-  const cli = await deps.cliStatus();
-  if (!cli.available) log.warn({ cli }, "Agent CLI not found; execution routes will answer 503 until it is installed");
-
-  const background = await startBackground(deps);
-  const { port, close } = await startServer(deps, { beforeDatabaseClose: () => background.stop() });
-  log.info({ host: config.server.host, port }, "cursor-runner initialized successfully");
-
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, "Shutting down cursor-runner...");
-    await close();
-    log.info("cursor-runner shut down successfully");
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runServer(startServer, { runtime: `node ${process.version}` });
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -22,7 +22,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The runtimes the server process can run on: `npm start` (Node) and `npm run start:bun` (Bun). */
+export type Runtime = "node" | "bun";
+export const RUNTIMES: readonly Runtime[] = ["node", "bun"];
+
+/**
+ * The runtime running these tests: Node under `vitest run`, Bun under `bun --bun vitest run`
+ * (`npm run test:bun`). Server processes default to it, so the Bun leg runs the same suites against
+ * the Bun server.
+ */
+export const TEST_RUNTIME: Runtime = process.versions.bun ? "bun" : "node";
+
+/** The executable and arguments that start `entry` on `runtime`, as the npm scripts do, in one process. */
+function serverCommand(runtime: Runtime, entry: "server" | "sidecar"): [string, string[]] {
+  if (runtime === "bun") {
+    if (entry !== "server") throw new Error(`there is no Bun entry for the ${entry}`);
+    // `bun src/bun/server.ts` (as `npm run start:bun`): Bun runs TypeScript itself.
+    const bun = TEST_RUNTIME === "bun" ? process.execPath : join(ROOT, "node_modules", ".bin", "bun");
+    return [bun, [join(ROOT, "src", "bun", "server.ts")]];
+  }
+  // `node --import tsx` (as `npm start`): one process, so a SIGKILL really kills the server.
+  const node = TEST_RUNTIME === "node" ? process.execPath : "node";
+  return [node, ["--import", "tsx", join(ROOT, "src", "node", `${entry}.ts`)]];
+}
+
 export interface ServerProcess {
+  runtime: Runtime;
   url: string;
   port: number;
   child: ChildProcess;
@@ -35,19 +60,22 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real server (`node --import tsx src/node/server.ts`, as `npm start` does; or the sidecar entry,
- * as `npm run sidecar` does) with exactly `env` plus PATH and HOME, and waits until GET /health answers.
+ * Starts the real server (`node --import tsx src/node/server.ts`, as `npm start` does, or
+ * `bun src/bun/server.ts`, as `npm run start:bun` does; or the sidecar entry, as `npm run sidecar`
+ * does, always on Node) with exactly `env` plus PATH and HOME, and waits until GET /health answers.
+ * `runtime` defaults to the runtime running the tests (TEST_RUNTIME).
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  options: { port?: number; entry?: "server" | "sidecar" } = {},
+  options: { port?: number; entry?: "server" | "sidecar"; runtime?: Runtime } = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const entry = options.entry ?? "server";
+  const runtime = entry === "sidecar" ? "node" : (options.runtime ?? TEST_RUNTIME);
   // The sidecar entry (`npm run sidecar`) reads its port from SIDECAR_PORT.
   const portVar = entry === "sidecar" ? "SIDECAR_PORT" : "PORT";
-  // `node --import tsx` (as `npm start`): one process, so a SIGKILL really kills the server.
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "node", `${entry}.ts`)], {
+  const [command, args] = serverCommand(runtime, entry);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", [portVar]: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,6 +101,7 @@ export async function startServerProcess(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
+    runtime,
     url,
     port,
     child,

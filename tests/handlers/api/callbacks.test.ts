@@ -8,7 +8,15 @@ let rx: Awaited<ReturnType<typeof startReceiver>>;
 let worker: CallbackWorker;
 
 beforeEach(async () => {
-  rx = await startReceiver((_req, index) => (index === 0 ? { status: 502, body: "bad gateway" } : { status: 200 }));
+  // The first request to each path fails. Keyed by path, not arrival order: the worker sends
+  // concurrent deliveries at once, and which arrives first is up to the runtime's HTTP client.
+  const failed = new Set<string>();
+  rx = await startReceiver((req) => {
+    const path = req.path.split("?")[0] ?? "";
+    if (failed.has(path)) return { status: 200 };
+    failed.add(path);
+    return { status: 502, body: "bad gateway" };
+  });
   ctx = await makeTestContext({ ...FAST_ENV, WEBHOOK_SECRET: "env-secret" });
   worker = ctx.deps.callbacks.startWorker();
 });
