@@ -62,7 +62,8 @@ describe("keep-alive clients after an answer that skipped the body", () => {
       body: JSON.stringify({}),
     });
     expect(res.status).toBe(400);
-    expect(res.headers.get("connection")).toBe("keep-alive");
+    // Node says keep-alive; Bun leaves HTTP/1.1's default unsaid. Neither closes.
+    expect(res.headers.get("connection")).not.toBe("close");
     await res.arrayBuffer();
     expect(await threeMore()).toEqual([200, 200, 200]);
   });
