@@ -10,6 +10,7 @@ import { mcpConfig, mcpEnv } from "./mcp";
 import { type BuildContext, ConfigError } from "./parse";
 import { realtimeConfig, realtimeEnv } from "./realtime";
 import { runsConfig, runsEnv } from "./runs";
+import { secretsConfig, secretsEnv } from "./secrets";
 import { serverConfig, serverEnv } from "./server";
 import { tasksConfig, tasksEnv } from "./tasks";
 import { workspaceConfig, workspaceEnv } from "./workspace";
@@ -44,6 +45,7 @@ const envSchema = z.object({
   ...executorEnv,
   ...mcpEnv,
   ...tasksEnv,
+  ...secretsEnv,
   ...desktopEnv,
 });
 
@@ -63,6 +65,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...executorConfig(e, { ...ctx, repositoriesPath: workspace.paths.repositories }),
     ...mcpConfig(e, ctx),
     ...tasksConfig(e, ctx, runs.slots),
+    ...secretsConfig(e, ctx),
     ...desktopConfig(e, ctx),
   };
 }

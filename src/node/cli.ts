@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config";
 import { createMigrator } from "../db/migrator";
+import { sealSecretsAtRest } from "../secrets/at-rest";
+import { createSecretCipher } from "../secrets/cipher";
 import { openNodeDatabase } from "./database";
 import { createMigrationFile, readMigrations } from "./migrations";
 
@@ -11,6 +13,8 @@ Commands:
   down [--step N] revert the last N applied migrations (default 1)
   status          list applied and pending migrations
   create <name>   write migrations/NNNN_<name>.sql with empty up and down parts
+  secrets         seal stored secrets with SECRETS_KEY (plaintext rows, and rows sealed with a
+                  key in SECRETS_KEY_PREVIOUS: the rotation step; also done at start-up)
 
 The database is DATABASE_URL, else SHARED_DB_PATH, else ./data/cursor-runner.db.`;
 
@@ -42,7 +46,7 @@ export async function runMigrateCli(
     out.log(`Created ${await createMigrationFile(name, options.dir)}`);
     return 0;
   }
-  if (!["up", "down", "status"].includes(command)) {
+  if (!["up", "down", "status", "secrets"].includes(command)) {
     out.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 1;
   }
@@ -56,7 +60,17 @@ export async function runMigrateCli(
   const db = await openNodeDatabase(config.database);
   try {
     const migrator = createMigrator(db, await readMigrations(options.dir));
-    if (command === "up") {
+    if (command === "secrets") {
+      const cipher = createSecretCipher(config.secrets);
+      if (!cipher.enabled) {
+        out.error("SECRETS_KEY is not set: nothing to seal with (generate one with `openssl rand -base64 32`)");
+        return 1;
+      }
+      const { sealed, unopenable } = await sealSecretsAtRest(db, cipher);
+      out.log(`Sealed ${sealed} secret(s) with the current SECRETS_KEY`);
+      if (unopenable > 0)
+        out.error(`${unopenable} secret(s) are sealed with a key that is not configured: set SECRETS_KEY_PREVIOUS`);
+    } else if (command === "up") {
       const applied = await migrator.up();
       out.log(applied.length ? `Applied: ${applied.join(", ")}` : "No pending migrations");
     } else if (command === "down") {

@@ -15,6 +15,8 @@ import { resolveRepository } from "../repos/safe-path";
 import { createRepoServices } from "../repos/services";
 import { writeTaskFiles } from "../repos/task-files";
 import { createWorkspaceFiles } from "../repos/workspace-files";
+import { sealSecretsAtRest } from "../secrets/at-rest";
+import { createSecretCipher } from "../secrets/cipher";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 import { createNodeInstanceProbe } from "./instance-probe";
@@ -41,6 +43,18 @@ export async function createNodeDeps(
   } catch (error) {
     db.close();
     throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error });
+  }
+  // Secrets at rest: rows written in plaintext (or under a previous key) are sealed with SECRETS_KEY.
+  const cipher = createSecretCipher(config.secrets);
+  try {
+    const { sealed, unopenable } = await sealSecretsAtRest(db, cipher);
+    if (sealed > 0) log.info({ sealed }, "Sealed stored secrets with SECRETS_KEY");
+    if (unopenable > 0) {
+      log.warn({ unopenable }, "Stored secrets sealed with a key that is not configured: set SECRETS_KEY_PREVIOUS to that key");
+    }
+  } catch (error) {
+    db.close();
+    throw new Error(`Sealing stored secrets failed: ${(error as Error).message}`, { cause: error });
   }
   const conversationStore = await createConversationStore(config, {
     db,
@@ -71,7 +85,7 @@ export async function createNodeDeps(
     writeTaskFiles,
     metrics: createNodeMetrics,
     workspaces: { resolve: (name, opts) => resolveRepository(config.paths.repositories, name, opts) },
-    repos: createRepoServices({ config, db, log }),
+    repos: createRepoServices({ config, db, log, cipher }),
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
     ui: diskUiAssets(),
     desktopRecorder: options.desktopRecorder,

@@ -2,6 +2,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "../config";
 import type { Logger } from "../log";
+import type { SecretCipher } from "../secrets/cipher";
 import { buildFileTree } from "./file-tree";
 import { createGitService } from "./git/service";
 import { createTargetAppRunner } from "./target-app";
@@ -16,10 +17,20 @@ import { ensureWorkspaceTrust } from "./workspace-trust";
  * const repos = createRepoServices({ config, db, log });
  * const tree = await repos.fileTree("/repos/app", { gitignore: true });
  */
-export function createRepoServices({ config, db, log }: { config: Config; db: Client; log: Logger }): RepoServices {
+export function createRepoServices({
+  config,
+  db,
+  log,
+  cipher,
+}: {
+  config: Config;
+  db: Client;
+  log: Logger;
+  cipher?: SecretCipher;
+}): RepoServices {
   return {
     fileTree: (dir, options) => buildFileTree(dir, { maxEntries: config.fileTree.maxEntries, ...options }),
-    git: createGitService({ root: config.paths.repositories, db, git: config.git, log }),
+    git: createGitService({ root: config.paths.repositories, db, git: config.git, log, ...(cipher ? { cipher } : {}) }),
     ensureWorkspaceTrust: (dir) => ensureWorkspaceTrust(dir, { log }),
     terminal: createTerminal({
       timeoutMs: config.terminal.timeoutMs,

@@ -1,4 +1,6 @@
 import type { Client } from "@libsql/client";
+import { HttpError } from "../../http/errors";
+import { type SecretCipher, SecretKeyError } from "../../secrets/cipher";
 import { comparableUrl, hostOf } from "./url";
 
 /** Basic-auth credentials handed to isomorphic-git's onAuth; held in memory only. */
@@ -45,17 +47,19 @@ const TOKEN_USERNAME = "x-access-token";
  * const lookup = createCredentialLookup(db, { token: config.git.token, tokenHosts: ["github.com"] });
  * const found = await lookup.find("https://github.com/org/app.git", "app");
  */
-export function createCredentialLookup(db: Client, env: EnvCredential): CredentialLookup {
+export function createCredentialLookup(db: Client, env: EnvCredential, cipher?: SecretCipher): CredentialLookup {
   return {
     async find(remoteUrl, repositoryName) {
       const result = await db.execute(
-        "SELECT name, username, password, token, repository_url FROM git_credentials WHERE active = 1 ORDER BY id",
+        "SELECT id, name, username, password, token, repository_url FROM git_credentials WHERE active = 1 ORDER BY id",
       );
       const rows = result.rows as unknown as Row[];
       const row = pickRow(rows, remoteUrl, repositoryName);
       if (row) {
-        const secret = row.token ?? row.password;
-        if (secret) {
+        const stored = row.token ?? row.password;
+        if (stored) {
+          // Sealed at rest with SECRETS_KEY (src/secrets); a plaintext row is read as it is.
+          const secret = cipher ? await openSecret(cipher, stored, row.name) : stored;
           return {
             auth: { username: row.username ?? env.username ?? TOKEN_USERNAME, password: secret },
             source: `table:${row.name}`,
@@ -68,6 +72,19 @@ export function createCredentialLookup(db: Client, env: EnvCredential): Credenti
       return undefined;
     },
   };
+}
+
+/** A secret that cannot be opened is the runner's misconfiguration (its keys), said as such: 503. */
+async function openSecret(cipher: SecretCipher, stored: string, name: string): Promise<string> {
+  try {
+    return await cipher.open(stored);
+  } catch (error) {
+    if (!(error instanceof SecretKeyError)) throw error;
+    throw new HttpError(
+      503,
+      `The git_credentials row '${name}' cannot be opened: ${error.message}; set SECRETS_KEY (and SECRETS_KEY_PREVIOUS while rotating) to the key it was sealed with`,
+    );
+  }
 }
 
 function pickRow(rows: Row[], remoteUrl: string, repositoryName?: string): Row | undefined {

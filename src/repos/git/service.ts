@@ -2,6 +2,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "../../config";
 import type { Logger } from "../../log";
+import type { SecretCipher } from "../../secrets/cipher";
 import { checkoutBranch, prepareBranch } from "./checkout";
 import { cloneRepository } from "./clone";
 import { commitAll } from "./commit";
@@ -17,6 +18,8 @@ export interface GitServiceOptions {
   db: Client;
   git: Config["git"];
   log: Logger;
+  /** Opens git_credentials secrets sealed at rest (SECRETS_KEY). */
+  cipher?: SecretCipher;
 }
 
 /**
@@ -27,10 +30,10 @@ export interface GitServiceOptions {
  * const git = createGitService({ root: config.paths.repositories, db, git: config.git, log });
  * await git.clone({ url: "https://github.com/org/app.git" });
  */
-export function createGitService({ root, db, git, log }: GitServiceOptions): GitService {
+export function createGitService({ root, db, git, log, cipher }: GitServiceOptions): GitService {
   const ctx: GitContext = {
     root,
-    credentials: createCredentialLookup(db, { token: git.token, username: git.username, tokenHosts: git.tokenHosts }),
+    credentials: createCredentialLookup(db, { token: git.token, username: git.username, tokenHosts: git.tokenHosts }, cipher),
     timeoutMs: git.commandTimeoutMs,
     author: { name: git.userName ?? "cursor-runner", email: git.userEmail ?? "cursor-runner@localhost" },
     log,
