@@ -42,7 +42,7 @@ export function createUserActionRecorder(deps: { store: TaskStore; messages: Tas
     async record(entry: ActionRecord): Promise<void> {
       if (!entry.taskId || !entry.result) return;
       const task = await deps.store.get(entry.taskId);
-      if (!task || task.control !== "USER") return;
+      if (task?.control !== "USER") return;
       const content: ContentBlock[] = [
         {
           type: "tool_use",

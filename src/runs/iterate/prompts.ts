@@ -61,7 +61,7 @@ export function buildReviewPrompt(input: ReviewPromptInput): string {
     "",
     "Inspect the repository in the current directory if you need to. Then answer with ONLY this JSON object and nothing else:",
     '{"code_complete": <true|false>, "break_iteration": <true|false>, "justification": "<why>", "continuationPrompt": "<next instruction for the agent, when not complete>"}',
-    "- code_complete: true only when the definition of done is met" + (input.dod ? " and the executable check passed." : "."),
+    `- code_complete: true only when the definition of done is met${input.dod ? " and the executable check passed." : "."}`,
     "- break_iteration: true when further attempts cannot help: missing permissions, an unfixable problem, the agent waiting for interactive input, or you cannot evaluate the work.",
     "- Deployment warnings (for example a missing MCP server) mean code_complete false and break_iteration false.",
     "- continuationPrompt: one concrete, actionable instruction for the next attempt.",
