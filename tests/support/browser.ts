@@ -10,7 +10,8 @@ const ROOT = join(import.meta.dirname, "..", "..");
  * ordinary run, so `npm test` leaves the tree clean; `npm run screenshots` points it at
  * `docs/screenshots` (UPDATE_SCREENSHOTS=1) to refresh the README's pictures.
  */
-export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : join(ROOT, "test-results", "screenshots");
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : join(ROOT, "test-results", "screenshots");
 
 /** The flags the toolchain notes list for headless Chromium on this kind of machine. */
 const ARGS = [
