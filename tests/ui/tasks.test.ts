@@ -142,6 +142,10 @@ describe("the tasks pages, in real Chromium against the real server, its task en
     expect(processedReads()).toBe(1);
     const sockets = requested.filter((url) => url.includes("/tasks/ws"));
     expect(sockets.some((url) => new URL(url).searchParams.get("taskId") === id)).toBe(true);
+    // The token travels only in the WebSocket handshakes, never in another URL.
+    const withToken = requested.filter((url) => url.includes(ui.token));
+    expect(withToken.length).toBeGreaterThan(0);
+    for (const url of withToken) expect(new URL(url).pathname).toBe("/tasks/ws");
     await page.getByRole("link", { name: new RegExp(`^${created.runId.slice(0, 8)}$`) }).waitFor();
     // An agent task has no desktop panel.
     expect(await page.getByRole("region", { name: "Desktop" }).count()).toBe(0);
@@ -201,7 +205,9 @@ describe("the tasks pages, in real Chromium against the real server, its task en
   }, 90_000);
 
   it("shows a task the agent could not finish as NEEDS_HELP with the agent's error, and cancels it from its page", async () => {
-    const id = await createTask("SAY Trying the migration\nERROR_RESULT The migration fails: table users is locked");
+    const id = await createTask(
+      "SAY Trying the migration\nREAD db/migration.lock\nERROR_RESULT The migration fails: table users is locked",
+    );
     await open(`#/tasks/${id}`);
     await eventually(() => badge().textContent()).toBe("Needs help");
     const help = page.getByRole("alert").filter({ hasText: "The assistant needs help:" });
@@ -210,6 +216,13 @@ describe("the tasks pages, in real Chromium against the real server, its task en
     await assistantSaid("Trying the migration").waitFor();
     await page.getByRole("button", { name: "Resume" }).waitFor();
     await screenshot(page, "task-needs-help");
+    // The failed tool call's result is folded away, and marked as an error.
+    await chat().locator(".tool-chip").filter({ hasText: "db/migration.lock" }).waitFor();
+    const failed = chat().locator(".tool-result-error");
+    expect(await failed.locator("summary").textContent()).toBe("Error from read");
+    expect(await failed.locator("pre").isVisible()).toBe(false);
+    await failed.locator("summary").click();
+    await failed.locator("pre").filter({ hasText: "ENOENT" }).waitFor();
 
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await eventually(() => badge().textContent()).toBe("Cancelled");

@@ -79,7 +79,13 @@ function followSocket<Frame>(url: () => string, options: SocketOptions<Frame>): 
   return () => {
     stopped = true;
     clearTimeout(timer);
-    socket?.close(1000, "left the page");
+    const ws = socket;
+    if (!ws) return;
+    // Closing during the handshake makes the browser log an error: let it open, then close it.
+    if (ws.readyState === WebSocket.CONNECTING) {
+      ws.onopen = () => ws.close(1000, "left the page");
+      ws.onmessage = null;
+    } else ws.close(1000, "left the page");
   };
 }
 
