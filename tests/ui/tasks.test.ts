@@ -186,6 +186,8 @@ describe("the tasks pages, in real Chromium against the real server, its task en
     expect((await readTask(id)).control).toBe("USER");
 
     const box = page.getByRole("textbox", { name: "Message", exact: true });
+    // Taking over puts the cursor where the next step happens: the message box.
+    await eventually(() => box.evaluate((element) => element === document.activeElement)).toBe(true);
     expect(await unlabelledControls(page)).toEqual([]);
     await box.fill("SAY resumed by the user");
     await box.press("Enter");

@@ -296,6 +296,13 @@ export function TaskView({ params, desktopPanel: DesktopPanel }: TaskViewProps) 
     } finally {
       setBusy(undefined);
     }
+    // The pressed button is usually gone now: after Take over the next step is to write; otherwise
+    // keep the keyboard in the header's buttons.
+    requestAnimationFrame(() => {
+      if (action === "takeover") document.querySelector<HTMLElement>(".task-chat textarea")?.focus();
+      else if (!document.activeElement || document.activeElement === document.body)
+        document.querySelector<HTMLElement>(".page-actions button")?.focus();
+    });
   };
 
   const remove = async () => {
