@@ -350,7 +350,10 @@ export function TaskView({ params, desktopPanel: DesktopPanel }: TaskViewProps) 
               {control ? <span class={`control control-${task.control.toLowerCase()}`}>{control}</span> : null}
             </span>
             <LiveIndicator state={feed.state} detail={feed.detail} />
-            <span class="muted">created {ago(task.createdAt)}</span>
+            <span class="muted">
+              {task.priority.charAt(0) + task.priority.slice(1).toLowerCase()} priority · {task.kind} · {runsOn(task)}
+              {task.repository ? ` · ${task.repository}` : ""} · created {ago(task.createdAt)}
+            </span>
           </>
         }
       >

@@ -123,6 +123,7 @@ function TaskRow({ task }: { task: Task }) {
       <td>
         <time dateTime={task.createdAt} title={when(task.createdAt)}>
           {ago(task.createdAt)}
+          <span class="visually-hidden"> ({when(task.createdAt)})</span>
         </time>
       </td>
     </tr>
