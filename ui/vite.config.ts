@@ -22,9 +22,9 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ["/health", "/runs", "/api", "/git", "/repositories", "/agents", "/cursor"].map((path) => [
+      ["/health", "/runs", "/api", "/git", "/repositories", "/agents", "/cursor", "/tasks", "/processor"].map((path) => [
         path,
-        { target: process.env.RUNNER_URL ?? "http://127.0.0.1:3001", ws: path === "/api" },
+        { target: process.env.RUNNER_URL ?? "http://127.0.0.1:3001", ws: path === "/api" || path === "/tasks" },
       ]),
     ),
   },

@@ -82,8 +82,9 @@ describe("signing in to the web UI, in real Chromium", () => {
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(`${open.server.url}/`);
-    await page.getByRole("heading", { name: "Runs" }).waitFor();
-    expect(page.url()).toMatch(/#\/runs$/);
+    // `/` opens the first page of the navigation, Tasks.
+    await page.getByRole("heading", { name: "Tasks", level: 1 }).waitFor();
+    expect(page.url()).toMatch(/#\/tasks$/);
     expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();

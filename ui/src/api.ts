@@ -10,12 +10,18 @@ import type {
   Conversation,
   FileNode,
   GitStatus,
+  MessageGroup,
   Pagination,
   QueueHealth,
   RepositorySummary,
   Run,
   RunList,
   Setting,
+  Task,
+  TaskModelOption,
+  TaskPage,
+  TaskPriority,
+  TaskWithFiles,
 } from "./types";
 
 const TOKEN_KEY = "cursor-runner.token";
@@ -100,6 +106,8 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
     if (options.token !== undefined && isBearerRefusal(res)) throw new ApiError(401, "Unauthorized", true);
     throw await errorFrom(res);
   }
+  // 204 No Content (DELETE /tasks/:id): nothing to parse.
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 
@@ -148,4 +156,33 @@ export const api = {
   settings: (signal?: AbortSignal) => call<Setting[]>("/api/settings", { signal }),
   putSetting: (name: string, value: 0 | 1) => call<Setting>(`/api/settings/${segment(name)}`, { method: "PUT", body: { value } }),
   agents: (signal?: AbortSignal) => call<{ agents: Agent[]; default: string }>("/agents", { signal }),
+
+  tasks: (params: { page?: number; limit?: number; statuses?: string }, signal?: AbortSignal) =>
+    call<TaskPage>(`/tasks${query(params)}`, { signal }),
+  task: (id: string, signal?: AbortSignal) => call<TaskWithFiles>(`/tasks/${segment(id)}`, { signal }),
+  createTask: (body: NewTask) => call<Task>("/tasks", { method: "POST", body }),
+  processedMessages: (id: string, params: { page: number; limit: number }, signal?: AbortSignal) =>
+    call<MessageGroup[]>(`/tasks/${segment(id)}/messages/processed${query(params)}`, { signal }),
+  postTaskMessage: (id: string, message: string) =>
+    call<Task>(`/tasks/${segment(id)}/messages`, { method: "POST", body: { message } }),
+  taskAction: (id: string, action: TaskAction) => call<Task>(`/tasks/${segment(id)}/${action}`, { method: "POST" }),
+  deleteTask: (id: string) => call<undefined>(`/tasks/${segment(id)}`, { method: "DELETE" }),
+  taskModels: (signal?: AbortSignal) => call<TaskModelOption[]>("/tasks/models", { signal }),
 };
+
+/** The lifecycle operations of POST /tasks/:id/<action>. */
+export type TaskAction = "takeover" | "resume" | "cancel" | "abort" | "process";
+
+/** The body of POST /tasks, as the form sends it. */
+export interface NewTask {
+  description: string;
+  kind?: "agent" | "desktop";
+  model?: { provider: string; name: string; title: string; contextWindow?: number };
+  repository?: string;
+  branchName?: string;
+  priority?: TaskPriority;
+  type?: "IMMEDIATE" | "SCHEDULED";
+  scheduledFor?: string;
+  callbackUrl?: string;
+  files?: { name: string; base64: string; type: string }[];
+}

@@ -102,7 +102,7 @@ function Shell({ required, onLogout }: { required: boolean; onLogout: () => void
   const firstPath = useRef(location.path);
 
   useEffect(() => {
-    if (location.path === "/") navigate(pages[0]?.path ?? "/runs", undefined, { replace: true });
+    if (location.path === "/") navigate(pages[0]?.path ?? "/tasks", undefined, { replace: true });
   }, [location.path]);
 
   // Move focus to the new view on navigation (not on the first load), so keyboard and screen-reader

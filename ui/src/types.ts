@@ -156,3 +156,114 @@ export interface QueueHealth {
   warning: string | null;
   cli: { command: string; available: boolean; path?: string; error?: string };
 }
+
+/** The task engine's enums (src/tasks/types.ts; Bytebot's values). */
+export type TaskStatus = "PENDING" | "RUNNING" | "NEEDS_HELP" | "NEEDS_REVIEW" | "COMPLETED" | "CANCELLED" | "FAILED";
+export const TASK_PRIORITIES = ["LOW", "MEDIUM", "HIGH", "URGENT"] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+export type TaskRole = "USER" | "ASSISTANT";
+export type TaskKind = "agent" | "desktop";
+/** Statuses a task never leaves by itself (a message may still reopen a COMPLETED one). */
+export const FINISHED_TASK_STATUSES: ReadonlySet<string> = new Set(["COMPLETED", "CANCELLED", "FAILED"]);
+
+export interface TaskModel {
+  provider: string;
+  name: string;
+  title: string;
+  contextWindow?: number;
+}
+
+/** An entry of GET /tasks/models: send it (without `kind`) as `model` in POST /tasks. */
+export interface TaskModelOption extends TaskModel {
+  kind: TaskKind;
+}
+
+export interface Task {
+  id: string;
+  description: string;
+  type: "IMMEDIATE" | "SCHEDULED";
+  status: TaskStatus;
+  priority: TaskPriority;
+  control: TaskRole;
+  createdBy: TaskRole;
+  scheduledFor: string | null;
+  executedAt: string | null;
+  completedAt: string | null;
+  queuedAt: string | null;
+  error: string | null;
+  result: unknown;
+  model: TaskModel | null;
+  kind: TaskKind;
+  agent: string | null;
+  modelName: string | null;
+  repository: string | null;
+  branchName: string | null;
+  callbackUrl: string | null;
+  runId: string | null;
+  sessionId: string | null;
+  attempts: number;
+  interruptions: number;
+  resumedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  eventsUrl: string;
+}
+
+export interface TaskFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  data: string;
+  createdAt: string;
+}
+
+export interface TaskWithFiles extends Task {
+  files: TaskFile[];
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  total: number;
+  totalPages: number;
+}
+
+/** Content blocks of a task message (Anthropic-style, spec/bytebot.md §1.5). */
+export type ContentBlock =
+  | { type: "text"; text: string }
+  | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
+  | { type: "document"; source: { type: "base64"; media_type: string; data: string }; name?: string; size?: number }
+  | { type: "tool_use"; id: string; name: string; input: unknown }
+  | { type: "tool_result"; tool_use_id: string; content: ContentBlock[]; is_error?: boolean }
+  | { type: "thinking"; thinking: string; signature?: string }
+  | { type: "redacted_thinking"; data: string }
+  | { type: "user_action"; content: ContentBlock[] };
+
+export interface TaskMessage {
+  id: string;
+  taskId: string;
+  role: TaskRole;
+  content: ContentBlock[];
+  summaryId: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Set by the processed view on a user's action during takeover. */
+  take_over?: boolean;
+}
+
+/** One group of GET /tasks/:id/messages/processed: consecutive messages of one role and takeover flag. */
+export interface MessageGroup {
+  role: TaskRole;
+  messages: TaskMessage[];
+  take_over: boolean;
+}
+
+/** A frame of the task WebSocket (`/tasks/ws`). */
+export interface TaskFrame {
+  type: "task.snapshot" | "tasks.subscribed" | "task.created" | "task.updated" | "task.message" | "task.deleted" | "error";
+  taskId?: string;
+  task?: Task;
+  message?: TaskMessage;
+  error?: string;
+}

@@ -40,3 +40,38 @@ export function LiveIndicator({ state, detail }: { state: StreamState; detail?: 
     </span>
   );
 }
+
+const TASK_LABELS: Record<string, string> = {
+  PENDING: "Pending",
+  RUNNING: "Running",
+  NEEDS_HELP: "Needs help",
+  NEEDS_REVIEW: "Needs review",
+  COMPLETED: "Completed",
+  CANCELLED: "Cancelled",
+  FAILED: "Failed",
+};
+
+/**
+ * A task's status: a spinner while it is pending or running, an attention mark when it needs a
+ * person, a tick, a cross or a dash once it is done — always with its word.
+ */
+export function TaskStatusBadge({ status }: { status: string }) {
+  const icon =
+    status === "PENDING" || status === "RUNNING"
+      ? "spinner"
+      : status === "NEEDS_HELP" || status === "NEEDS_REVIEW"
+        ? "attention"
+        : status === "COMPLETED"
+          ? "done"
+          : status === "FAILED"
+            ? "failed"
+            : "stopped";
+  return (
+    <span class={`badge task-badge task-badge-${status.toLowerCase()}`} data-status={status}>
+      <span class={icon === "spinner" ? "spinner spinner-small" : `task-icon task-icon-${icon}`} aria-hidden="true" />
+      {TASK_LABELS[status] ?? status}
+    </span>
+  );
+}
+
+export const taskStatusLabel = (status: string) => TASK_LABELS[status] ?? status;
