@@ -94,15 +94,18 @@ export function createRunService(deps: RunServiceDeps) {
      * Creates the run and queues it for a slot. Throws 429 at once when the waiting queue is full.
      */
     async start(input: StartRun, options: StartOptions = {}): Promise<StartedRun> {
-      const status = slots.status();
-      if (status.available === 0 && status.waiting >= status.maxQueue) {
-        throw new HttpError(429, `Execution queue is full (${status.maxQueue} runs waiting); retry later`, {
-          headers: { "Retry-After": "5" },
-        });
+      // The place in line is taken before the row is written: a burst cannot be admitted past the limit.
+      const place = slots.reserve();
+      let opened: Awaited<ReturnType<typeof open>>;
+      try {
+        opened = await open(input);
+      } catch (error) {
+        place.release();
+        throw error;
       }
-      const { run, entry } = await open(input);
+      const { run, entry } = opened;
       const { controller } = entry;
-      entry.done = slots
+      entry.done = place
         .run(() => runAgent(run, controller, options), { signal: controller.signal })
         .catch(async (error: unknown) => {
           // Never started: cancelled (or shut down) while waiting, or an internal failure.
