@@ -20,13 +20,9 @@ export interface AgentConversationServiceOptions {
 export function createAgentConversationService(store: ConversationStore, options: AgentConversationServiceOptions = {}) {
   const now = () => options.now?.() ?? new Date();
 
-  const getConversation = async (id: string): Promise<AgentConversation | null> => {
-    const conversation = await store.getAgentConversation(id);
-    if (!conversation) return null;
-    conversation.lastAccessedAt = now().toISOString();
-    await store.saveAgentConversation(conversation);
-    return conversation;
-  };
+  /** Atomic, so a message appended at the same moment by another instance is kept. */
+  const getConversation = (id: string): Promise<AgentConversation | null> =>
+    store.updateAgentConversation(id, (conversation) => ({ ...conversation, lastAccessedAt: now().toISOString() }));
 
   return {
     /** A new active conversation, `agent-{epochMs}-{id9}`, titled as the original titled it. */
@@ -53,22 +49,27 @@ export function createAgentConversationService(store: ConversationStore, options
     /** §8 ordering and paging over live conversations; `total` counts before slicing. */
     listConversations: (list?: AgentListOptions): Promise<Page<AgentConversation>> => store.listAgentConversations(list),
 
-    /** Appends a message, filling `timestamp` and `messageId`; unknown ids throw `AgentConversationNotFoundError`. */
+    /**
+     * Appends a message, filling `timestamp` and `messageId`; unknown ids throw
+     * `AgentConversationNotFoundError`. Atomic: concurrent appends from any instance all land, each once.
+     */
     async addMessage(id: string, message: AgentMessage): Promise<AgentConversation> {
-      const conversation = await store.getAgentConversation(id);
-      if (!conversation) throw new AgentConversationNotFoundError(id);
       const at = now();
-      conversation.messages.push({
+      const added: AgentMessage = {
         ...message,
         timestamp: message.timestamp ?? at.toISOString(),
         messageId: message.messageId ?? newAgentMessageId(at.getTime()),
-      });
-      conversation.lastAccessedAt = at.toISOString();
-      await store.saveAgentConversation(conversation, { change: "message_added" });
-      return conversation;
+      };
+      const updated = await store.updateAgentConversation(
+        id,
+        (conversation) => ({ ...conversation, messages: [...conversation.messages, added], lastAccessedAt: at.toISOString() }),
+        { change: "message_added" },
+      );
+      if (!updated) throw new AgentConversationNotFoundError(id);
+      return updated;
     },
 
-    /** Stores the conversation as given (§8 `updateConversation`). */
+    /** Stores the conversation as given (§8 `updateConversation`): the caller's whole record, last writer wins. */
     async updateConversation(conversation: AgentConversation): Promise<AgentConversation> {
       await store.saveAgentConversation(conversation, { change: "updated" });
       return conversation;

@@ -30,3 +30,18 @@ export class AgentConversationNotFoundError extends Error {
     super(`Agent conversation ${conversationId} not found`);
   }
 }
+
+/**
+ * An atomic update (`updateConversation` / `updateAgentConversation`) kept losing the race: other
+ * writers changed the conversation between each read and write, for every attempt it had. Nothing
+ * was written; like an outage it is worth a retry later (503 at the HTTP edge).
+ */
+export class ConversationConflictError extends Error {
+  override name = "ConversationConflictError";
+  constructor(
+    readonly conversationId: string,
+    readonly attempts: number,
+  ) {
+    super(`Conversation ${conversationId} kept changing under concurrent writers; gave up after ${attempts} attempts`);
+  }
+}

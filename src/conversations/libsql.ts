@@ -1,6 +1,7 @@
 import type { Client, InStatement } from "@libsql/client";
 import { StoreUnavailableError } from "./errors";
 import { createPollingFeed } from "./feed";
+import { CONFLICT, retryOptimistic, updateAttempts } from "./optimistic";
 import { decodeAgentConversation, decodeChange, decodeConversation, pageWindow, toChange, ttlMs } from "./records";
 import {
   type AgentConversation,
@@ -11,6 +12,7 @@ import {
   type ConversationStore,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TTL_SECONDS,
+  DEFAULT_UPDATE_ATTEMPTS,
   type PageOptions,
   type QueueType,
   type SaveOptions,
@@ -37,6 +39,10 @@ const epochMs = (iso: string | undefined) => {
  * Redis is configured. Expiry is emulated with `expires_at`: reads ignore expired rows, every write
  * purges them. Pointers are resolved through a join on live conversations, so they expire with the
  * conversation they name. Change notifications are a capped table polled by each subscribed instance.
+ * Atomic updates are a guarded UPDATE (`WHERE data = <what was read>`) in one write batch; the
+ * statements after it run only when it matched (`WHERE changes() > 0`), so a lost race leaves no
+ * trace, not even a change event. Creating the queue's conversation is `INSERT … ON CONFLICT DO
+ * NOTHING` on the pointer, with the conversation written in the same batch only by the winner.
  * Runtime-neutral: works with `@libsql/client` (file, sqld) and `@libsql/client/web`.
  *
  * @example
@@ -45,6 +51,7 @@ const epochMs = (iso: string | undefined) => {
  */
 export function createLibsqlConversationStore(db: Client, options: StoreOptions = {}): ConversationStore {
   const ttl = ttlMs(options.ttlSeconds, DEFAULT_TTL_SECONDS);
+  const attempts = updateAttempts(options.updateAttempts, DEFAULT_UPDATE_ATTEMPTS);
 
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -65,8 +72,14 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
     { sql: "DELETE FROM agent_conversations WHERE expires_at <= ?", args: [now] },
   ];
 
-  const changeStatements = (change: ConversationChange): InStatement[] => [
-    { sql: "INSERT INTO conversation_changes (data) VALUES (?)", args: [JSON.stringify(change)] },
+  /**
+   * Appends a change (capping the log). `onlyIfChanged`: only when the statement just before it
+   * changed a row — SQLite's changes() — which is how a guarded write's follow-ups stay conditional.
+   */
+  const changeStatements = (change: ConversationChange, onlyIfChanged = false): InStatement[] => [
+    onlyIfChanged
+      ? { sql: "INSERT INTO conversation_changes (data) SELECT ? WHERE changes() > 0", args: [JSON.stringify(change)] }
+      : { sql: "INSERT INTO conversation_changes (data) VALUES (?)", args: [JSON.stringify(change)] },
     {
       sql: "DELETE FROM conversation_changes WHERE seq <= (SELECT MAX(seq) FROM conversation_changes) - ?",
       args: [CHANGE_LOG_MAX],
@@ -102,6 +115,51 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
       return decodeConversation(result.rows[0]?.data, id);
     });
 
+  /** The agent table's row values besides id and data: the sort columns of §2.4.10. */
+  const agentColumns = (conversation: AgentConversation) => [
+    epochMs(conversation.createdAt),
+    epochMs(conversation.lastAccessedAt),
+    conversation.messages?.length ?? 0,
+  ];
+
+  /**
+   * One optimistic read-modify-write on `table`: reads the live row, applies, and writes with a
+   * guarded UPDATE that matches only while the row still holds what was read. Retried by the caller.
+   */
+  const updateRow = <T extends { conversationId: string }>(spec: {
+    table: "conversations" | "agent_conversations";
+    id: string;
+    decode: (raw: unknown, id: string) => T | null;
+    apply: (current: T) => T | Promise<T>;
+    /** Extra columns set with the data (SQL fragment and values). */
+    columns?: (next: T) => { sql: string; args: (string | number)[] };
+    change?: ConversationChange;
+  }) =>
+    retryOptimistic(spec.id, attempts, async () => {
+      const read = await db.execute({
+        sql: `SELECT data FROM ${spec.table} WHERE id = ? AND expires_at > ?`,
+        args: [spec.id, Date.now()],
+      });
+      const raw = read.rows[0]?.data;
+      const current = spec.decode(raw, spec.id);
+      if (!current || typeof raw !== "string") return null;
+      const next = await spec.apply(current);
+      const extra = spec.columns?.(next) ?? { sql: "", args: [] };
+      const now = Date.now();
+      const results = await db.batch(
+        [
+          ...purge(now),
+          {
+            sql: `UPDATE ${spec.table} SET data = ?, expires_at = ?${extra.sql} WHERE id = ? AND data = ? AND expires_at > ?`,
+            args: [JSON.stringify(next), now + ttl, ...extra.args, spec.id, raw, now],
+          },
+          ...(spec.change ? changeStatements(spec.change, true) : []),
+        ],
+        "write",
+      );
+      return (results[2]?.rowsAffected ?? 0) > 0 ? next : CONFLICT;
+    });
+
   return {
     backend: "libsql",
     getConversation,
@@ -127,6 +185,73 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
         }
         if (change) statements.push(...changeStatements(toChange("conversation", change, id)));
         await db.batch(statements, "write");
+      }),
+
+    updateConversation: (id, apply, { change } = {}) =>
+      run(() =>
+        updateRow({
+          table: "conversations",
+          id,
+          decode: decodeConversation,
+          apply,
+          ...(change ? { change: toChange("conversation", change, id) } : {}),
+        }),
+      ),
+
+    insertConversation: (conversation, { change } = {}) =>
+      run(async () => {
+        const now = Date.now();
+        const id = conversation.conversationId;
+        const results = await db.batch(
+          [
+            ...purge(now), // an expired row with this id no longer counts
+            {
+              sql: "INSERT INTO conversations (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+              args: [id, JSON.stringify(conversation), now + ttl],
+            },
+            ...(change ? changeStatements(toChange("conversation", change, id), true) : []),
+          ],
+          "write",
+        );
+        return (results[2]?.rowsAffected ?? 0) > 0;
+      }),
+
+    claimLastConversation: (queue, candidate, { change } = {}) =>
+      run(async () => {
+        const now = Date.now();
+        const id = candidate.conversationId;
+        // One write transaction: instances asking at once are serialised here, and only the first
+        // finds the queue free. Its conversation is written; everyone's last statement reads it.
+        const results = await db.batch(
+          [
+            ...purge(now),
+            // A pointer at a conversation that is gone (expired, deleted) leaves the queue free.
+            {
+              sql: "DELETE FROM conversation_pointers WHERE queue = ? AND conversation_id NOT IN (SELECT id FROM conversations)",
+              args: [queue],
+            },
+            {
+              sql: "INSERT INTO conversation_pointers (queue, conversation_id) VALUES (?, ?) ON CONFLICT(queue) DO NOTHING",
+              args: [queue, id],
+            },
+            {
+              sql: "INSERT INTO conversations (id, data, expires_at) SELECT ?, ?, ? WHERE changes() > 0",
+              args: [id, JSON.stringify(candidate), now + ttl],
+            },
+            ...(change ? changeStatements(toChange("conversation", change, id), true) : []),
+            {
+              sql: `SELECT c.id, c.data FROM conversation_pointers p JOIN conversations c ON c.id = p.conversation_id
+                    WHERE p.queue = ?`,
+              args: [queue],
+            },
+          ],
+          "write",
+        );
+        const created = (results[3]?.rowsAffected ?? 0) > 0;
+        const row = results.at(-1)?.rows[0];
+        const conversation = row ? decodeConversation(row.data, String(row.id)) : null;
+        if (!conversation) throw new Error(`The ${queue} queue's conversation is unreadable`);
+        return { conversation, created };
       }),
 
     deleteConversation: (id: string) =>
@@ -193,19 +318,27 @@ export function createLibsqlConversationStore(db: Client, options: StoreOptions 
                   ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_ms = excluded.created_ms,
                     last_accessed_ms = excluded.last_accessed_ms, message_count = excluded.message_count,
                     expires_at = excluded.expires_at`,
-            args: [
-              id,
-              JSON.stringify(conversation),
-              epochMs(conversation.createdAt),
-              epochMs(conversation.lastAccessedAt),
-              conversation.messages?.length ?? 0,
-              now + ttl,
-            ],
+            args: [id, JSON.stringify(conversation), ...agentColumns(conversation), now + ttl],
           },
         ];
         if (change) statements.push(...changeStatements(toChange("agent_conversation", change, id)));
         await db.batch(statements, "write");
       }),
+
+    updateAgentConversation: (id, apply, { change } = {}) =>
+      run(() =>
+        updateRow({
+          table: "agent_conversations",
+          id,
+          decode: decodeAgentConversation,
+          apply,
+          columns: (next) => ({
+            sql: ", created_ms = ?, last_accessed_ms = ?, message_count = ?",
+            args: agentColumns(next),
+          }),
+          ...(change ? { change: toChange("agent_conversation", change, id) } : {}),
+        }),
+      ),
 
     deleteAgentConversation: (id: string) =>
       run(async () => {

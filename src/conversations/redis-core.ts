@@ -6,13 +6,17 @@ import {
   CHANGE_CHANNEL,
   CHANGE_STREAM,
   CHANGE_STREAM_MAX,
+  CLAIM_SCRIPT,
   CONVERSATION_INDEX,
   chunks,
   conversationKey,
+  INSERT_SCRIPT,
   POINTER_KEYS,
   POINTER_SCRIPT,
   pointerKey,
+  UPDATE_SCRIPT,
 } from "./keys";
+import { CONFLICT, retryOptimistic } from "./optimistic";
 import {
   decodeAgentConversation,
   decodeChange,
@@ -22,7 +26,7 @@ import {
   sortAgentConversations,
   toChange,
 } from "./records";
-import type { ConversationChange, ConversationStore } from "./types";
+import type { ChangeKind, ConversationChange, ConversationStore, Update } from "./types";
 
 /** A Redis command as the server reads it: name, then arguments. */
 export type RedisCommand = string[];
@@ -94,6 +98,15 @@ const pointerScript = (keys: string[], id: string, mode: "expire" | "del", ttl =
 const members = (reply: unknown): string[] => ((reply ?? []) as unknown[]).map(String);
 
 /**
+ * SHA-1 of a value as Redis's `redis.sha1hex` computes it (over its UTF-8 bytes), with WebCrypto so
+ * every runtime has it. Only an equality check for compare-and-set, not a security measure.
+ */
+export async function sha1Hex(value: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(value)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
  * The conversation store over Redis, written once for both transports: the original's keys and JSON
  * values (§7.2, §8) with a TTL (`ttlMs`), the id indexes and pointer-expiry rules of ./keys.ts, every
  * write in one MULTI/EXEC, every list in one transaction plus one pipeline of MGETs (each HTTP call
@@ -103,8 +116,58 @@ const members = (reply: unknown): string[] => ((reply ?? []) as unknown[]).map(S
  * const redis = guardTransport("redis", (e) => e instanceof ErrorReply, transport);
  * const store = { ...createRedisStoreCore("redis", redis, 3_600_000), subscribe, close };
  */
-export function createRedisStoreCore(backend: "redis" | "upstash", redis: RedisTransport, ttlMs: number): RedisStoreCore {
+export function createRedisStoreCore(
+  backend: "redis" | "upstash",
+  redis: RedisTransport,
+  ttlMs: number,
+  attempts: number,
+): RedisStoreCore {
   const ttl = String(ttlMs);
+
+  /** A write script's ARGV after its first: value, TTL, index score, id, change JSON ('' for none), channel, cap. */
+  const scriptArgs = (data: string, id: string, change: ConversationChange | undefined) => [
+    data,
+    ttl,
+    String(Date.now() + ttlMs),
+    id,
+    change ? JSON.stringify(change) : "",
+    CHANGE_CHANNEL,
+    String(CHANGE_STREAM_MAX),
+  ];
+
+  /** One family's optimistic update: GET, apply, UPDATE_SCRIPT; retried while the script reports a conflict. */
+  const update = <T>(spec: {
+    id: string;
+    key: string;
+    index: string;
+    pointers: string[];
+    decode: (raw: unknown, id: string) => T | null;
+    apply: Update<T>;
+    family: "conversation" | "agent_conversation";
+    change: Exclude<ChangeKind, "created"> | undefined;
+  }) =>
+    retryOptimistic(spec.id, attempts, async () => {
+      const raw = await redis.call(["GET", spec.key]);
+      const current = spec.decode(raw, spec.id);
+      if (!current || typeof raw !== "string") return null;
+      const next = await spec.apply(current);
+      const data = JSON.stringify(next); // before any command: an unstorable record is a bug, not an outage
+      const change = spec.change ? toChange(spec.family, spec.change, spec.id) : undefined;
+      const reply = Number(
+        await redis.call([
+          "EVAL",
+          UPDATE_SCRIPT,
+          String(3 + spec.pointers.length),
+          spec.key,
+          spec.index,
+          CHANGE_STREAM,
+          ...spec.pointers,
+          await sha1Hex(raw),
+          ...scriptArgs(data, spec.id, change),
+        ]),
+      );
+      return reply === 1 ? next : reply === -1 ? null : CONFLICT;
+    });
 
   /** SET with the TTL, and the index entry scored by the record's expiry. */
   const write = (key: string, index: string, id: string, data: string): RedisCommand[] => [
@@ -162,6 +225,64 @@ export function createRedisStoreCore(backend: "redis" | "upstash", redis: RedisT
       await redis.transaction(commands);
     },
 
+    updateConversation: (id, apply, { change } = {}) =>
+      update({
+        id,
+        key: conversationKey(id),
+        index: CONVERSATION_INDEX,
+        pointers: POINTER_KEYS,
+        decode: decodeConversation,
+        apply,
+        family: "conversation",
+        change,
+      }),
+
+    insertConversation: async (conversation, { change } = {}) => {
+      const data = JSON.stringify(conversation);
+      const id = conversation.conversationId;
+      const reply = await redis.call([
+        "EVAL",
+        INSERT_SCRIPT,
+        String(3 + POINTER_KEYS.length),
+        conversationKey(id),
+        CONVERSATION_INDEX,
+        CHANGE_STREAM,
+        ...POINTER_KEYS,
+        "",
+        ...scriptArgs(data, id, change ? toChange("conversation", change, id) : undefined),
+      ]);
+      return Number(reply) === 1;
+    },
+
+    claimLastConversation: async (queue, candidate, { change } = {}) => {
+      const data = JSON.stringify(candidate);
+      const id = candidate.conversationId;
+      const pointer = pointerKey(queue);
+      const claim = await retryOptimistic(id, attempts, async () => {
+        const seen = (await redis.call(["GET", pointer])) as string | null;
+        if (seen) {
+          const existing = decodeConversation(await redis.call(["GET", conversationKey(seen)]), seen);
+          if (existing) return { conversation: existing, created: false };
+        }
+        // Free (no pointer, or one at a conversation that is gone): claim it unless someone did first.
+        const reply = await redis.call([
+          "EVAL",
+          CLAIM_SCRIPT,
+          "4",
+          pointer,
+          conversationKey(id),
+          CONVERSATION_INDEX,
+          CHANGE_STREAM,
+          seen ?? "",
+          ...scriptArgs(data, id, change ? toChange("conversation", change, id) : undefined),
+        ]);
+        // Lost: the next attempt reads the winner.
+        return Number(reply) === 1 ? { conversation: candidate, created: true } : CONFLICT;
+      });
+      if (!claim) throw new Error(`Could not claim the ${queue} queue's conversation`); // attempts never return null
+      return claim;
+    },
+
     deleteConversation: (id) =>
       remove([["DEL", conversationKey(id)], ["ZREM", CONVERSATION_INDEX, id], pointerScript(POINTER_KEYS, id, "del")]),
 
@@ -195,6 +316,18 @@ export function createRedisStoreCore(backend: "redis" | "upstash", redis: RedisT
       if (change) commands.push(...changeCommands(JSON.stringify(toChange("agent_conversation", change, id))));
       await redis.transaction(commands);
     },
+
+    updateAgentConversation: (id, apply, { change } = {}) =>
+      update({
+        id,
+        key: agentConversationKey(id),
+        index: AGENT_CONVERSATION_INDEX,
+        pointers: [],
+        decode: decodeAgentConversation,
+        apply,
+        family: "agent_conversation",
+        change,
+      }),
 
     deleteAgentConversation: (id) =>
       remove([

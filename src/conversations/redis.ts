@@ -1,9 +1,17 @@
 // Node-only: node-redis speaks RESP over TCP sockets (node:net); Workers use ./upstash.ts instead.
 import { createClient, ErrorReply } from "redis";
 import { CHANGE_CHANNEL } from "./keys";
+import { updateAttempts } from "./optimistic";
 import { decodeChange, ttlMs } from "./records";
 import { createRedisStoreCore, guardTransport, type RedisTransport } from "./redis-core";
-import { type ChangeListener, type ConversationStore, DEFAULT_TTL_SECONDS, type StoreOptions, type Unsubscribe } from "./types";
+import {
+  type ChangeListener,
+  type ConversationStore,
+  DEFAULT_TTL_SECONDS,
+  DEFAULT_UPDATE_ATTEMPTS,
+  type StoreOptions,
+  type Unsubscribe,
+} from "./types";
 
 export interface RedisStoreOptions extends StoreOptions {
   /** `redis://` or `rediss://` URL. */
@@ -78,7 +86,7 @@ export async function createRedisConversationStore(options: RedisStoreOptions): 
   const redis = guardTransport("redis", (error) => error instanceof ErrorReply, transport);
 
   return {
-    ...createRedisStoreCore("redis", redis, ttl),
+    ...createRedisStoreCore("redis", redis, ttl, updateAttempts(options.updateAttempts, DEFAULT_UPDATE_ATTEMPTS)),
 
     subscribe(listener) {
       listeners.add(listener);

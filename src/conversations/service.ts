@@ -40,38 +40,43 @@ export function createConversationService(store: ConversationStore, options: Con
     return conversation;
   };
 
-  const create = async (id: string, pointer: QueueType | undefined): Promise<Conversation> => {
+  const fresh = (id: string): Conversation => {
     const at = now();
-    const conversation: Conversation = { conversationId: id, messages: [], createdAt: at, lastAccessedAt: at };
-    await store.saveConversation(conversation, { change: "created", ...(pointer ? { pointer } : {}) });
+    return { conversationId: id, messages: [], createdAt: at, lastAccessedAt: at };
+  };
+
+  const create = async (id: string, pointer: QueueType): Promise<Conversation> => {
+    const conversation = fresh(id);
+    await store.saveConversation(conversation, { change: "created", pointer });
     return conversation;
   };
 
-  /** Marks the conversation used: new lastAccessedAt and a fresh TTL (for it and any pointer at it). */
-  const touch = async (conversation: Conversation) => {
-    await store.saveConversation({ ...conversation, lastAccessedAt: now() });
-  };
+  /**
+   * Marks the conversation used: new lastAccessedAt and a fresh TTL (for it and any pointer at it).
+   * Atomic, so a message appended at the same moment by another instance is kept. False when gone.
+   */
+  const touch = async (id: string) => (await store.updateConversation(id, (c) => ({ ...c, lastAccessedAt: now() }))) !== null;
 
   return {
     /**
      * The conversation a run should use (§7.3). With an `id`: that conversation, created if absent —
      * the caller named it, so its messages must have somewhere to go — without moving any queue
-     * pointer. Without: the queue's last live conversation, or a new one the queue then points at.
+     * pointer. Without: the queue's last live conversation, or a new one the queue then points at —
+     * one, however many instances ask at the same moment.
      */
     async getConversationId(id?: string, queueType: QueueType = "default"): Promise<string> {
       try {
         if (id) {
-          const existing = await store.getConversation(id);
-          if (existing) await touch(existing);
-          else await create(id, undefined);
+          // Created only if nobody else (another instance, at the same moment) has created it.
+          if (!(await touch(id))) await store.insertConversation(fresh(id), { change: "created" });
           return id;
         }
         const last = await store.getLastConversation(queueType);
-        if (last) {
-          await touch(last);
-          return last.conversationId;
-        }
-        return (await create(newConversationId(), queueType)).conversationId;
+        if (last && (await touch(last.conversationId))) return last.conversationId;
+        // Instances asking at once all get the one conversation the first of them created.
+        const claim = await store.claimLastConversation(queueType, fresh(newConversationId()), { change: "created" });
+        if (!claim.created) await touch(claim.conversation.conversationId);
+        return claim.conversation.conversationId;
       } catch (error) {
         if (isStoreUnavailable(error)) return id ?? newConversationId();
         throw error;
@@ -94,17 +99,24 @@ export function createConversationService(store: ConversationStore, options: Con
     /**
      * Appends a message (§7.3). Unknown ids throw `ConversationNotFoundError`. Review-agent messages
      * are skipped (null) unless debug is on. After a summary the message also joins
-     * `summarizedMessages`, so the context keeps up (§12 item 15).
+     * `summarizedMessages`, so the context keeps up (§12 item 15). Atomic: concurrent appends, from
+     * any number of instances, all land, each once.
      */
     async addMessage(id: string, role: MessageRole, content: string, opts: AddMessageOptions = {}): Promise<Conversation | null> {
       if (opts.isReviewAgent && !(await options.isDebugEnabled?.())) return null;
-      const conversation = await load(id);
       const message: Message = { role, content, timestamp: now() };
-      conversation.messages.push(message);
-      conversation.summarizedMessages?.push(message);
-      conversation.lastAccessedAt = message.timestamp;
-      await store.saveConversation(conversation, { change: "message_added" });
-      return conversation;
+      const updated = await store.updateConversation(
+        id,
+        (conversation) => ({
+          ...conversation,
+          messages: [...conversation.messages, message],
+          ...(conversation.summarizedMessages ? { summarizedMessages: [...conversation.summarizedMessages, message] } : {}),
+          lastAccessedAt: message.timestamp,
+        }),
+        { change: "message_added" },
+      );
+      if (!updated) throw new ConversationNotFoundError(id);
+      return updated;
     },
 
     /** The messages to give the agent: the summary and everything after it, else the whole transcript. */
@@ -126,21 +138,27 @@ export function createConversationService(store: ConversationStore, options: Con
     /**
      * §7.4: `summarize` condenses the current context; the stored context becomes the summary, the
      * last three messages it covered, and any message that arrived while it ran. `messages` keeps
-     * the full transcript.
+     * the full transcript. The write is atomic, so a message appended while it is being written
+     * (by any instance) is neither lost nor left out of the new context.
      */
     async summarizeConversation(id: string, summarize: (messages: Message[]) => Promise<string>): Promise<Conversation> {
       const before = await load(id);
       const input = before.summarizedMessages ?? before.messages;
-      const summary = await summarize(input);
-      const latest = await load(id);
-      const arrived = latest.messages.slice(before.messages.length);
-      latest.summarizedMessages = [
-        { role: "assistant", content: `[Conversation Summary] ${summary}`, timestamp: now() },
-        ...input.slice(-3),
-        ...arrived,
-      ];
-      await store.saveConversation(latest, { change: "summarized" });
-      return latest;
+      const summary: Message = {
+        role: "assistant",
+        content: `[Conversation Summary] ${await summarize(input)}`,
+        timestamp: now(),
+      };
+      const updated = await store.updateConversation(
+        id,
+        (latest) => ({
+          ...latest,
+          summarizedMessages: [summary, ...input.slice(-3), ...latest.messages.slice(before.messages.length)],
+        }),
+        { change: "summarized" },
+      );
+      if (!updated) throw new ConversationNotFoundError(id);
+      return updated;
     },
   };
 }

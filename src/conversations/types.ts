@@ -117,6 +117,29 @@ export interface AgentSaveOptions {
   change?: ChangeKind;
 }
 
+export interface UpdateOptions {
+  /** Publish a change event in the same round trip as the write (only when something was written). */
+  change?: Exclude<ChangeKind, "created">;
+}
+
+export interface CreateOptions {
+  /** Publish `created` in the same round trip as the write (only when something was written). */
+  change?: "created";
+}
+
+/**
+ * The next state of a conversation, computed from the current one. It may run more than once (each
+ * attempt re-reads), so it should only compute: no side effects. Keep `conversationId` as it is.
+ */
+export type Update<T> = (current: T) => T | Promise<T>;
+
+/** What `claimLastConversation` found or created. */
+export interface Claim {
+  conversation: Conversation;
+  /** True when the candidate became the queue's conversation; false when another one already was. */
+  created: boolean;
+}
+
 /**
  * Storage for both conversation families, designed around what the services need rather than
  * around Redis commands. Every write refreshes the conversation's TTL (default 3600 s, §7.2/§8);
@@ -137,10 +160,38 @@ export interface ConversationStore {
   /** Most recently written first; never scans the key space. */
   listConversations(options?: PageOptions): Promise<Page<Conversation>>;
 
+  /**
+   * Atomic read-modify-write (optimistic concurrency): reads the conversation, applies `apply`, and
+   * writes the result (TTL, index and pointers as `saveConversation`) only if nobody wrote the
+   * conversation in between — compared by its stored content, so no extra field is kept. When
+   * someone did, it reads again and re-applies, after a short random back-off, up to
+   * `StoreOptions.updateAttempts` times; then it rejects with `ConversationConflictError`, having
+   * written nothing. Resolves with what it wrote, or null when the conversation is unknown or expired
+   * (nothing written). Concurrent updates from any number of instances all land, one after another.
+   */
+  updateConversation(id: string, apply: Update<Conversation>, options?: UpdateOptions): Promise<Conversation | null>;
+  /**
+   * Writes the conversation only if no live conversation has its id; true when it did. Two
+   * instances creating the same id at once: one writes, the other leaves the winner's record alone.
+   */
+  insertConversation(conversation: Conversation, options?: CreateOptions): Promise<boolean>;
+  /**
+   * The queue's live conversation; when it has none (no pointer, or the pointer names an expired
+   * conversation), `candidate` is written and the pointer set to it, atomically, so instances
+   * asking at the same moment all get the same one conversation. A losing candidate is never written.
+   */
+  claimLastConversation(queue: QueueType, candidate: Conversation, options?: CreateOptions): Promise<Claim>;
+
   getAgentConversation(id: string): Promise<AgentConversation | null>;
   saveAgentConversation(conversation: AgentConversation, options?: AgentSaveOptions): Promise<void>;
   deleteAgentConversation(id: string): Promise<boolean>;
   listAgentConversations(options?: AgentListOptions): Promise<Page<AgentConversation>>;
+  /** `updateConversation` for agent conversations: no lost updates under concurrency. */
+  updateAgentConversation(
+    id: string,
+    apply: Update<AgentConversation>,
+    options?: UpdateOptions,
+  ): Promise<AgentConversation | null>;
 
   /** Publishes a change to every instance sharing the backend (saves with `change` do this for you). */
   publish(change: ConversationChange): Promise<void>;
@@ -159,7 +210,10 @@ export interface StoreOptions {
   pollIntervalMs?: number;
   /** Background failures (polling, reconnects); the store keeps going. */
   onError?: (error: unknown) => void;
+  /** Tries of an atomic update before it gives up with `ConversationConflictError`. Default 25. */
+  updateAttempts?: number;
 }
 
 export const DEFAULT_TTL_SECONDS = 3600;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_UPDATE_ATTEMPTS = 25;

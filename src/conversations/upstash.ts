@@ -1,8 +1,15 @@
 import { errors, Redis } from "@upstash/redis";
 import { createPollingFeed } from "./feed";
+import { updateAttempts } from "./optimistic";
 import { ttlMs } from "./records";
 import { changeLogSource, createRedisStoreCore, guardTransport, type RedisCommand, type RedisTransport } from "./redis-core";
-import { type ConversationStore, DEFAULT_POLL_INTERVAL_MS, DEFAULT_TTL_SECONDS, type StoreOptions } from "./types";
+import {
+  type ConversationStore,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_TTL_SECONDS,
+  DEFAULT_UPDATE_ATTEMPTS,
+  type StoreOptions,
+} from "./types";
 
 export interface UpstashStoreOptions extends StoreOptions {
   /** UPSTASH_REDIS_REST_URL */
@@ -101,7 +108,7 @@ export function createUpstashConversationStore(options: UpstashStoreOptions): Co
   });
 
   return {
-    ...createRedisStoreCore("upstash", redis, ttl),
+    ...createRedisStoreCore("upstash", redis, ttl, updateAttempts(options.updateAttempts, DEFAULT_UPDATE_ATTEMPTS)),
     subscribe: (listener) => feed.subscribe(listener),
     async close() {
       feed.close(); // HTTP holds no connection worth closing

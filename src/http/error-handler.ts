@@ -5,8 +5,8 @@ import { errorBody, HttpError } from "./errors";
 
 /**
  * Turns anything thrown into the one error envelope (§2.3). HttpErrors keep their status and
- * message; Hono's own HTTPExceptions keep theirs; conversation-storage outages are 503s (retry
- * later); anything else is a 500 that says only
+ * message; Hono's own HTTPExceptions keep theirs; conversation-storage outages, and atomic updates
+ * that never won against concurrent writers, are 503s (retry later); anything else is a 500 that says only
  * "Internal server error" (the cause goes to the log, never to the client).
  */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
@@ -20,6 +20,10 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error.name === "StoreUnavailableError") {
     c.var.deps?.log.warn({ err: error, requestId, path: c.req.path }, "Conversation storage unavailable");
     return c.json(errorBody(`${error.message}; try again shortly`, { requestId }), 503, { "Retry-After": "5" });
+  }
+  if (error.name === "ConversationConflictError") {
+    c.var.deps?.log.warn({ err: error, requestId, path: c.req.path }, "Conversation update lost to concurrent writers");
+    return c.json(errorBody(`${error.message}; try again shortly`, { requestId }), 503, { "Retry-After": "1" });
   }
   if (error instanceof HTTPException) {
     const response = error.getResponse();

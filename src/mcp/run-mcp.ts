@@ -27,7 +27,9 @@ interface Holder {
   key: string;
   count: number;
   ready: Promise<Written>;
-  /** Set while the last run's file is being removed; a new run waits for it. */
+  /** Updates of the file's record (runs joining), one at a time; removal waits for them. */
+  records: Promise<void>;
+  /** Set while the last run's file is being removed (or recovered); a new run waits for it. */
   closing?: Promise<void>;
 }
 
@@ -37,7 +39,8 @@ interface Holder {
  * 0600, removed — or the previous file restored — when the run ends). Runs in different
  * workspaces never see each other's file. Live runs in the SAME workspace share the file, so they
  * may only run together when their selections are equal; a different one is refused (409) rather
- * than changing tools under a running agent.
+ * than changing tools under a running agent. A record beside the file (McpFiles) names the runs
+ * using it, so after a crash `recover` removes the file an interrupted run left — only that one.
  *
  * @example
  * const mcp = createRunMcp({ files, features: config.features, env: process.env, log });
@@ -75,7 +78,7 @@ export function createRunMcp(options: RunMcpOptions): RunMcp {
     };
   };
 
-  const write = async (cwd: string, servers: McpServers, chosen: string[]): Promise<Written> => {
+  const write = async (cwd: string, servers: McpServers, chosen: string[], runId: string): Promise<Written> => {
     const resolved: McpServers = {};
     for (const name of chosen) {
       const server = resolvePlaceholders(servers[name] ?? {}, options.env);
@@ -83,7 +86,7 @@ export function createRunMcp(options: RunMcpOptions): RunMcp {
       if (missing.length) log.warn({ server: name, missing }, "MCP server has unset variables");
       resolved[name] = server;
     }
-    const result = await files.write(cwd, { mcpServers: resolved });
+    const result = await files.write(cwd, { mcpServers: resolved }, runId);
     if (!result.written) {
       log.warn({ cwd, reason: result.reason }, "Workspace MCP file left alone; the run gets no MCP servers of ours");
       return { servers: [], untouched: true };
@@ -110,10 +113,11 @@ export function createRunMcp(options: RunMcpOptions): RunMcp {
           `Another run in this workspace is using different MCP servers (${JSON.parse(holder.key).join(", ") || "none"}); retry when it has finished`,
         );
       }
+      const joining = holder !== undefined;
       if (holder) holder.count++;
       else {
         // Registered before the write is awaited, so a concurrent run sees it at once.
-        holder = { key, count: 1, ready: write(run.cwd, servers, chosen) };
+        holder = { key, count: 1, ready: write(run.cwd, servers, chosen, run.id), records: Promise.resolve() };
         holders.set(run.cwd, holder);
       }
       const current = holder;
@@ -124,6 +128,12 @@ export function createRunMcp(options: RunMcpOptions): RunMcp {
         if (--current.count === 0 && holders.get(run.cwd) === current) holders.delete(run.cwd);
         throw error;
       }
+      if (joining && !written.untouched) {
+        // Named in the file's record before the agent starts, so a crash from now on finds it.
+        const join = current.records.then(() => files.join(run.cwd, run.id));
+        current.records = join.catch(() => {});
+        await join.catch((error) => log.warn({ err: error, cwd: run.cwd }, "Could not record the run in the MCP file's record"));
+      }
       let released = false;
       return {
         servers: written.servers,
@@ -131,13 +141,41 @@ export function createRunMcp(options: RunMcpOptions): RunMcp {
           if (released) return;
           released = true;
           if (--current.count > 0 || holders.get(run.cwd) !== current) return;
-          const removal = written.untouched ? Promise.resolve() : files.remove(run.cwd, written.previous);
+          const removal = written.untouched
+            ? Promise.resolve()
+            : current.records.then(() => files.remove(run.cwd, written.previous));
           current.closing = removal.finally(() => {
             if (holders.get(run.cwd) === current) holders.delete(run.cwd);
           });
           await current.closing;
         },
       };
+    },
+
+    async recover(runs) {
+      const byWorkspace = new Map<string, string[]>();
+      for (const run of runs) byWorkspace.set(run.cwd, [...(byWorkspace.get(run.cwd) ?? []), run.id]);
+      for (const [cwd, runIds] of byWorkspace) {
+        // A live run here holds this workspace's file (its record names it, not these runs anyway).
+        if (holders.has(cwd)) continue;
+        // Held while recovering, so a run starting here meanwhile waits instead of racing the removal.
+        const holder: Holder = { key: "[]", count: 0, ready: Promise.resolve({ servers: [] }), records: Promise.resolve() };
+        holder.closing = files
+          .recover(cwd, runIds)
+          .then((outcome) => {
+            if (outcome === "removed" || outcome === "restored") {
+              log.warn({ cwd, runIds, outcome }, "Removed the MCP file an interrupted run left behind");
+            } else if (outcome === "changed") {
+              log.warn({ cwd, runIds }, "The MCP file of an interrupted run was changed since it was written; left as it is");
+            }
+          })
+          .catch((error) => log.warn({ err: error, cwd }, "Could not clean up the MCP file of an interrupted run"))
+          .finally(() => {
+            if (holders.get(cwd) === holder) holders.delete(cwd);
+          });
+        holders.set(cwd, holder);
+        await holder.closing;
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { Executor } from "../exec/types";
 import type { Logger } from "../log";
+import type { RunMcp } from "../mcp/types";
 import type { InstanceProbe, InstanceRegistry } from "./instances";
 import type { LiveRuns } from "./live";
 import type { Settler } from "./settle";
@@ -13,6 +14,7 @@ export const INTERRUPTED_BY_RESTART = "interrupted by restart";
  * What keeps runs honest across instances and crashes: heartbeats for this instance's live runs,
  * the sweep that fails runs whose owner stopped heart-beating, and — where the runtime can tell
  * (a probe) — closing a dead predecessor's runs at start-up without waiting for them to go stale.
+ * Closing an interrupted run also removes the per-run MCP file it left in its workspace (`mcp`).
  */
 export function createRunMaintenance(deps: {
   config: Config;
@@ -24,10 +26,15 @@ export function createRunMaintenance(deps: {
   instanceId: string;
   instances?: InstanceRegistry;
   probe?: InstanceProbe;
+  /** Per-run MCP files (Node); absent where runs write none. */
+  mcp?: RunMcp;
 }) {
-  const { config, log, store, executor, live, settler, instanceId, instances, probe } = deps;
+  const { config, log, store, executor, live, settler, instanceId, instances, probe, mcp } = deps;
 
-  /** Ends what is left of interrupted runs (their agents may still run in their groups) and tells the hooks. */
+  /**
+   * Ends what is left of interrupted runs (their agents may still run in their groups), removes the
+   * MCP files their cursor runs left (once the agents are gone), and tells the hooks.
+   */
   const closeInterrupted = async (runs: RunRecord[], why: string) => {
     for (const run of runs) {
       log.warn({ runId: run.id, requestId: run.requestId }, `Run failed: its runner stopped (${why})`);
@@ -35,8 +42,12 @@ export function createRunMaintenance(deps: {
         const reaped = await executor.reapOrphan(run.id, run.pid ?? undefined).catch(() => false);
         if (reaped) log.warn({ runId: run.id, pid: run.pid }, "Ended the agent processes of an interrupted run");
       }
-      await settler.callHook("onFinish", run);
     }
+    const cursorRuns = runs.filter((run) => run.agent === "cursor");
+    if (mcp && cursorRuns.length > 0) {
+      await mcp.recover(cursorRuns).catch((error) => log.warn({ err: error }, "Could not clean up MCP files"));
+    }
+    for (const run of runs) await settler.callHook("onFinish", run);
   };
 
   let sweeping = false;

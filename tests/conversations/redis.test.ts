@@ -1,6 +1,7 @@
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisConversationStore } from "../../src/conversations/redis";
+import { createConversationService } from "../../src/conversations/service";
 import type { Conversation, ConversationStore } from "../../src/conversations/types";
 import { type RedisServer, startRedisServer } from "../support/redis";
 import { waitFor } from "./helpers";
@@ -76,6 +77,56 @@ describe("redis store: data written by the original service", () => {
       conversationId: original.conversationId,
       messages: original.messages,
     });
+  });
+
+  it("appends atomically to a conversation the original wrote, keeping its key and JSON shape", async () => {
+    const id = "3f1c0a4e-0000-4000-8000-000000000002";
+    const original: Conversation = {
+      conversationId: id,
+      messages: [{ role: "user", content: "from the original", timestamp: "2025-01-01T00:00:00.000Z" }],
+      createdAt: "2025-01-01T00:00:00.000Z",
+      lastAccessedAt: "2025-01-01T00:00:00.000Z",
+    };
+    await raw.setEx(`cursor:conversation:${id}`, 3600, JSON.stringify(original));
+    const second = await createRedisConversationStore({ url: server.url });
+    try {
+      const services = [createConversationService(store), createConversationService(second)];
+      await Promise.all(Array.from({ length: 10 }, (_, n) => services[n % 2]!.addMessage(id, "assistant", `ours-${n}`)));
+      const stored = (await raw.get(`cursor:conversation:${id}`)) ?? "";
+      const parsed = JSON.parse(stored) as Conversation;
+      // The original's shape, key order included, and exactly what JSON.stringify of it gives.
+      expect(Object.keys(parsed)).toEqual(["conversationId", "messages", "createdAt", "lastAccessedAt"]);
+      expect(stored).toBe(JSON.stringify(parsed));
+      expect(parsed.messages[0]).toEqual(original.messages[0]);
+      expect(
+        parsed.messages
+          .slice(1)
+          .map((m) => m.content)
+          .sort(),
+      ).toEqual(Array.from({ length: 10 }, (_, n) => `ours-${n}`).sort());
+      expect(await raw.pTTL(`cursor:conversation:${id}`)).toBeGreaterThan(3_000_000);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("replaces an original pointer at a conversation that is gone once, however many instances ask", async () => {
+    await raw.set("cursor:last_conversation_id", "gone-before-we-came"); // no TTL, no conversation
+    const second = await createRedisConversationStore({ url: server.url });
+    try {
+      const services = [createConversationService(store), createConversationService(second)];
+      const ids = await Promise.all(Array.from({ length: 8 }, (_, n) => services[n % 2]!.getConversationId(undefined)));
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).not.toBe("gone-before-we-came");
+      expect(await raw.get("cursor:last_conversation_id")).toBe(ids[0]);
+      expect(await raw.pTTL("cursor:last_conversation_id")).toBeGreaterThan(0); // ours live as long as the conversation
+      expect(JSON.parse((await raw.get(`cursor:conversation:${ids[0]}`)) ?? "null")).toMatchObject({
+        conversationId: ids[0],
+        messages: [],
+      });
+    } finally {
+      await second.close();
+    }
   });
 
   it("drops an original pointer whose conversation has expired", async () => {

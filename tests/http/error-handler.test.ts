@@ -1,4 +1,8 @@
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConversationConflictError } from "../../src/conversations/errors";
+import type { AppEnv } from "../../src/http/env";
+import { onError } from "../../src/http/error-handler";
 import { jsonRequest, makeTestContext, type TestContext } from "../support/deps";
 
 let ctx: TestContext;
@@ -55,5 +59,22 @@ describe("X-Request-Id", () => {
     const line = ctx.logs.find((entry) => entry.msg === "request" && entry.requestId === "log-me-7");
     expect(line).toMatchObject({ method: "GET", path: "/api/tasks?status=1", status: 200, service: "cursor-runner" });
     expect(typeof line?.durationMs).toBe("number");
+  });
+});
+
+describe("conversation updates that never won against concurrent writers", () => {
+  it("are a 503 worth retrying, with the reason, not a 500", async () => {
+    const app = new Hono<AppEnv>();
+    app.onError(onError);
+    app.post("/append", () => {
+      throw new ConversationConflictError("c-1", 25);
+    });
+    const res = await app.request("/append", { method: "POST" });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("1");
+    expect(await res.json()).toMatchObject({
+      success: false,
+      error: "Conversation c-1 kept changing under concurrent writers; gave up after 25 attempts; try again shortly",
+    });
   });
 });

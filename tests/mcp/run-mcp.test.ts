@@ -114,6 +114,91 @@ describe("per-run MCP files", () => {
     await c.release();
   });
 
+  describe("after a crash (a process that never released its leases)", () => {
+    const file = (path: string) => join(path, ".cursor", "mcp.json");
+    const record = (path: string) => join(path, ".cursor", "mcp.json.cursor-runner");
+    const gitStatus = (path: string) => execFileSync("git", ["status", "--porcelain"], { cwd: path, encoding: "utf8" });
+
+    it("removes the file an interrupted run left, or puts back the file it replaced", async () => {
+      const crashed = mcpFor();
+      const bare = workspace("bare", true);
+      const prior = workspace("prior", true);
+      mkdirSync(join(prior, ".cursor"));
+      writeFileSync(file(prior), '{"mine":true}');
+      await crashed.acquire({ id: "r-bare", cwd: bare, prompt: "jira", mcpServers: null });
+      await crashed.acquire({ id: "r-prior", cwd: prior, prompt: "jira", mcpServers: null });
+      expect(read(bare).mcpServers).toHaveProperty("jira-api-mcp-wrapper");
+      expect(read(prior).mcpServers).toHaveProperty("jira-api-mcp-wrapper");
+      // Our record beside it: private and kept out of commits like the file.
+      expect(statSync(record(bare)).mode & 0o777).toBe(0o600);
+      expect(gitStatus(bare)).toBe("");
+
+      // The next process knows nothing of those leases.
+      await mcpFor().recover([
+        { id: "r-bare", cwd: bare },
+        { id: "r-prior", cwd: prior },
+      ]);
+      expect(existsSync(file(bare))).toBe(false);
+      expect(readFileSync(file(prior), "utf8")).toBe('{"mine":true}');
+      for (const path of [bare, prior]) expect(existsSync(record(path))).toBe(false);
+    });
+
+    it("leaves a tracked file, a file changed since, and another run's file alone", async () => {
+      const crashed = mcpFor();
+      const tracked = workspace("tracked", true);
+      mkdirSync(join(tracked, ".cursor"));
+      writeFileSync(file(tracked), '{"team":true}');
+      execFileSync("git", ["add", "-f", ".cursor/mcp.json"], { cwd: tracked });
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "team mcp"], { cwd: tracked });
+      const changed = workspace("changed");
+      const other = workspace("other");
+      await crashed.acquire({ id: "r-tracked", cwd: tracked, prompt: "jira", mcpServers: null });
+      await crashed.acquire({ id: "r-changed", cwd: changed, prompt: "jira", mcpServers: null });
+      await crashed.acquire({ id: "r-other", cwd: other, prompt: "jira", mcpServers: null });
+      writeFileSync(file(changed), '{"edited":"by the user"}');
+
+      await mcpFor().recover([
+        { id: "r-tracked", cwd: tracked },
+        { id: "r-changed", cwd: changed },
+        { id: "r-interrupted", cwd: other }, // not the run that wrote this file
+      ]);
+      expect(readFileSync(file(tracked), "utf8")).toBe('{"team":true}');
+      expect(gitStatus(tracked)).toBe("");
+      expect(readFileSync(file(changed), "utf8")).toBe('{"edited":"by the user"}');
+      expect(existsSync(record(changed))).toBe(false); // no longer describes the file
+      expect(read(other).mcpServers).toHaveProperty("jira-api-mcp-wrapper");
+      expect(existsSync(record(other))).toBe(true);
+    });
+
+    it("finds a run that only shared the file, once the run that wrote it has ended", async () => {
+      const crashed = mcpFor();
+      const repo = workspace("shared-crash");
+      const first = await crashed.acquire({ id: "r-first", cwd: repo, prompt: "jira", mcpServers: null });
+      await crashed.acquire({ id: "r-second", cwd: repo, prompt: "jira board", mcpServers: null });
+      await first.release(); // the file stays for r-second, which the crash then interrupts
+      expect(existsSync(file(repo))).toBe(true);
+      await mcpFor().recover([{ id: "r-second", cwd: repo }]);
+      expect(existsSync(file(repo))).toBe(false);
+    });
+
+    it("never touches a workspace a live run of this process holds, and undoes a stale file when that run ends", async () => {
+      const repo = workspace("busy");
+      mkdirSync(join(repo, ".cursor"));
+      writeFileSync(file(repo), '{"mine":true}');
+      await mcpFor().acquire({ id: "r-dead", cwd: repo, prompt: "jira", mcpServers: null }); // then the crash
+
+      const restarted = mcpFor();
+      const live = await restarted.acquire({ id: "r-live", cwd: repo, prompt: "send an email", mcpServers: null });
+      expect(read(repo)).toEqual({ mcpServers: {} });
+      await restarted.recover([{ id: "r-dead", cwd: repo }]);
+      expect(read(repo)).toEqual({ mcpServers: {} }); // the live run's file
+      await live.release();
+      // What the dead run's file replaced comes back, not the dead run's file.
+      expect(readFileSync(file(repo), "utf8")).toBe('{"mine":true}');
+      expect(existsSync(record(repo))).toBe(false);
+    });
+  });
+
   it("goes ahead without servers when the catalogue is unreadable", async () => {
     writeFileSync(catalogPath, "{ not json");
     const repo = workspace("broken");
