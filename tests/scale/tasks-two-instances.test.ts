@@ -56,7 +56,7 @@ describe("the task engine on two instances sharing one sqld", () => {
     });
     const N = 100;
     const sent = await createTasks(c, N, (n) => `RUN echo ${n} >> ran.log\nSAY done ${n}`);
-    const tasks = await waitAllCompleted(c, N, 120_000);
+    const tasks = await waitAllCompleted(c, N, 300_000);
 
     const ran = logLines(join(c.repo, "ran.log"));
     expect(ran).toHaveLength(N);
@@ -73,7 +73,7 @@ describe("the task engine on two instances sharing one sqld", () => {
     console.info(
       `tasks scale-out: ${N} tasks over two instances (${[...owners.values()].join(" + ")}) in ${Date.now() - started} ms`,
     );
-  }, 180_000);
+  }, 360_000);
 
   it("one instance SIGKILLed mid-run: the other recovers its tasks; none lost, none completed twice", async () => {
     const started = Date.now();
@@ -104,7 +104,7 @@ describe("the task engine on two instances sharing one sqld", () => {
     victim.child.kill("SIGKILL");
     await victim.exited;
 
-    const tasks = await waitAllCompleted(c, N, 120_000);
+    const tasks = await waitAllCompleted(c, N, 300_000);
     // The tasks the victim held were interrupted once and retried; nothing else was.
     const interrupted = new Set(tasks.filter((t) => Number(t.interruptions) > 0).map((t) => String(t.id)));
     expect(interrupted.size).toBeGreaterThan(0);
@@ -148,5 +148,5 @@ describe("the task engine on two instances sharing one sqld", () => {
     console.info(
       `tasks scale-out kill: ${interrupted.size} of the victim's tasks recovered; ${N} completed once each in ${Date.now() - started} ms`,
     );
-  }, 180_000);
+  }, 360_000);
 });
