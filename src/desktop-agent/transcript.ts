@@ -87,7 +87,13 @@ export function toModelMessages(messages: TaskMessage[], summary?: string | null
       for (const block of message.content) {
         if (block.type === "text" && block.text) parts.push({ type: "text", text: block.text });
         else if (block.type === "tool_use") {
-          parts.push({ type: "tool-call", toolCallId: block.id, toolName: block.name, input: block.input ?? {} });
+          parts.push({
+            type: "tool-call",
+            toolCallId: block.id,
+            toolName: block.name,
+            input: block.input ?? {},
+            ...(block.provider ? { providerOptions: block.provider as Record<string, any> } : {}),
+          });
           pending.set(block.id, block.name);
         }
         // thinking blocks are kept in the task but not replayed: their signatures are provider-bound.
@@ -130,14 +136,29 @@ export const hasImages = (messages: ModelMessage[]) =>
 
 /** A model reply's content as stored blocks: text, tool calls, reasoning (kept as thinking). */
 export function fromModelContent(
-  content: readonly { type: string; text?: string; toolCallId?: string; toolName?: string; input?: unknown }[],
+  content: readonly {
+    type: string;
+    text?: string;
+    toolCallId?: string;
+    toolName?: string;
+    input?: unknown;
+    providerMetadata?: Record<string, Record<string, unknown>> | undefined;
+  }[],
 ): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   for (const part of content) {
     if (part.type === "text" && part.text) blocks.push({ type: "text", text: part.text });
     else if (part.type === "reasoning" && part.text) blocks.push({ type: "thinking", thinking: part.text, signature: "" });
     else if (part.type === "tool-call" && part.toolCallId && part.toolName) {
-      blocks.push({ type: "tool_use", id: part.toolCallId, name: part.toolName, input: part.input ?? {} });
+      // Kept so the call is replayed as the provider sent it (Gemini rejects calls without their thought signature).
+      const provider = part.providerMetadata && Object.keys(part.providerMetadata).length ? part.providerMetadata : undefined;
+      blocks.push({
+        type: "tool_use",
+        id: part.toolCallId,
+        name: part.toolName,
+        input: part.input ?? {},
+        ...(provider ? { provider } : {}),
+      });
     }
   }
   return blocks;

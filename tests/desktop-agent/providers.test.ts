@@ -105,6 +105,10 @@ describe("the desktop agent drives a real desktop through each provider", () => 
         expect(pngSize(seen[0]!)).toEqual([1280, 800]);
         expect(imagesOf(sent[2]!)).toHaveLength(3);
         expect(JSON.stringify(sent[2]!.body)).toContain("Tool executed successfully");
+        if (provider.model.provider === "google") {
+          // Gemini's thought signatures were stored with the calls and sent back with them.
+          expect(JSON.stringify(sent[2]!.body)).toContain('"thoughtSignature":"signed-computer_type_text-1"');
+        }
       } finally {
         await terminal.client.stop();
       }

@@ -164,8 +164,11 @@ function openaiResponses(model: string, blocks: ScriptedBlock[], usage: { input:
 }
 
 function gemini(model: string, blocks: ScriptedBlock[], usage: { input: number; output: number }): string {
-  const parts = blocks.map((block) =>
-    "text" in block ? { text: block.text } : { functionCall: { name: block.tool, args: block.input } },
+  // Gemini 3 signs its function calls; a client must send the signature back with the call.
+  const parts = blocks.map((block, i) =>
+    "text" in block
+      ? { text: block.text }
+      : { functionCall: { name: block.tool, args: block.input }, thoughtSignature: `signed-${block.tool}-${i}` },
   );
   return sse([
     {

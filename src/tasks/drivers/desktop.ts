@@ -14,6 +14,10 @@ export interface DesktopDriverDeps extends LoopDeps {
  * sends the task back in line.
  */
 export function createDesktopTaskDriver(deps: DesktopDriverDeps): TaskDriver {
+  // The AI SDK prints provider warnings to the console unless told otherwise: into our log instead.
+  // (A process-wide setting of the SDK; every driver in a process logs alike.)
+  globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) =>
+    deps.log.warn({ provider, model, warnings }, "The model provider reported warnings");
   return {
     kind: "desktop",
 
