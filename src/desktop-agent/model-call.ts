@@ -18,7 +18,8 @@ export async function callModel(input: {
   model: LanguageModel;
   system: string;
   messages: ModelMessage[];
-  tools: Record<string, Tool>;
+  /** None for the summary call. */
+  tools?: Record<string, Tool>;
   maxOutputTokens: number;
   signal: AbortSignal;
 }): Promise<ModelReply> {
@@ -26,7 +27,7 @@ export async function callModel(input: {
     model: input.model,
     system: input.system,
     messages: input.messages,
-    tools: input.tools,
+    ...(input.tools ? { tools: input.tools } : {}),
     maxOutputTokens: input.maxOutputTokens,
     maxRetries: 0,
     abortSignal: input.signal,

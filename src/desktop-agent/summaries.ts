@@ -1,6 +1,7 @@
 // Runtime-neutral: folding a long conversation into a summary when the context fills up (B§3.4).
-import { generateText, type LanguageModel, type ModelMessage } from "ai";
+import type { LanguageModel, ModelMessage } from "ai";
 import type { TaskSummaries } from "../tasks/summaries";
+import { callModel } from "./model-call";
 import { SUMMARY_REQUEST, SUMMARY_SYSTEM_PROMPT } from "./prompt";
 import { type RetryPolicy, withRetries } from "./retry";
 
@@ -15,7 +16,7 @@ export const needsSummary = (usedTokens: number, contextWindow: number, fraction
   usedTokens >= fraction * contextWindow;
 
 /**
- * Asks the model (no tools) for a summary of `context` and stores it, folding the messages it
+ * Asks the model (streamed, no tools) for a summary of `context` and stores it, folding the messages it
  * covered (`messageIds`) into it, so the next iteration sends the summary instead of them. The
  * newest assistant message is not among them: it stays, with the tool results that follow it.
  * Returns the summary text; throws on failure (the caller logs and goes on, as Bytebot does).
@@ -31,20 +32,22 @@ export async function summarize(
     signal: AbortSignal;
   },
 ): Promise<string> {
-  const result = await withRetries(
+  const reply = await withRetries(
     () =>
-      generateText({
+      callModel({
         model: input.model,
         system: SUMMARY_SYSTEM_PROMPT,
         messages: [...input.context, { role: "user", content: [{ type: "text", text: SUMMARY_REQUEST }] }],
         maxOutputTokens: deps.maxOutputTokens,
-        maxRetries: 0,
-        abortSignal: input.signal,
+        signal: input.signal,
       }),
     deps.retry,
     input.signal,
   );
-  const text = result.text.trim();
+  const text = reply.blocks
+    .flatMap((block) => (block.type === "text" ? [block.text] : []))
+    .join("\n")
+    .trim();
   if (!text) throw new Error("The model returned an empty summary");
   await deps.summaries.add(input.taskId, text, input.messageIds, input.parentId);
   return text;
