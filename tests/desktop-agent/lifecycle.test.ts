@@ -109,6 +109,11 @@ describe("the desktop agent's loop control", () => {
     const task = await ctx.create("Look at the screen, then wait", chat.model);
     await waitFor(() => server.requests.length === first + 2, { what: "the second model call" });
 
+    // While it works, the task holds one of the machine's execution slots (like an agent run).
+    const slots = async () => (await ctx.call("GET", "/health/queue")).body.queue;
+    const { maxConcurrent } = await slots();
+    expect((await slots()).available).toBe(maxConcurrent - 1);
+
     const takeover = await ctx.call("POST", `/tasks/${task.id}/takeover`);
     expect(takeover.status).toBe(200);
     await waitFor(() => server.requests[first + 1]!.aborted, { what: "the model call aborted by takeover" });
@@ -116,6 +121,7 @@ describe("the desktop agent's loop control", () => {
       what: "no work running",
     });
     expect(await ctx.task(task.id)).toMatchObject({ status: "RUNNING", control: "USER" });
+    expect((await slots()).available).toBe(maxConcurrent);
 
     expect((await ctx.call("POST", `/tasks/${task.id}/resume`)).status).toBe(200);
     await waitFor(() => server.requests.length === first + 3, { what: "the model called again after resume" });
