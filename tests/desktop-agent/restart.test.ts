@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desktopEnv } from "../desktop/suite";
 import { imagesOf, type ModelServer, startModelServer } from "../support/model-server";
 import { postJson, type ServerProcess, startServerProcess } from "../support/server-process";
+import { readSse } from "../support/sse";
 import { startTestDisplay, type TestDisplay } from "../support/xvfb";
 import { completed, type Json, openTerminal, PROVIDERS, readIfThere, sequence, tool, waitFor } from "./harness";
 
@@ -92,6 +93,12 @@ describe("a desktop task whose server is killed mid-task", () => {
 
       const messages = (await (await fetch(`${url}/tasks/${id}/messages?limit=100`)).json()) as Json[];
       expect(messages.map((m) => m.role)).toEqual(["USER", "ASSISTANT", "USER", "ASSISTANT", "USER", "ASSISTANT", "USER"]);
+      // Every stored message was published to followers as it was written, across both servers (the change log, replayed from its start).
+      const events = await readSse(`${url}/tasks/${id}/events`, { "Last-Event-ID": "0" });
+      const published = events.filter((e) => e.event === "new_message").map((e) => JSON.parse(e.data).messageId);
+      // (The first, the description, is written with the task: its event is task_created.)
+      expect(published).toEqual(messages.slice(1).map((m) => m.id));
+      expect(events.at(-1)?.event).toBe("end");
       expect(messages[3]!.content).toMatchObject([
         { type: "tool_use", name: "computer_type_text", input: { text: "echo after-restart > b.txt\n" } },
       ]);
