@@ -14,6 +14,20 @@ export interface ModelReply {
  * off: retry.ts is the one policy. A failed stream (an HTTP 429, a 500, a broken connection) throws
  * the SDK's error, so the caller can retry or report it.
  */
+/**
+ * Anthropic prompt caching (as Bytebot, B§3.7): breakpoints on the system prompt and the newest
+ * message, so each iteration reads the unchanged prefix from the cache. Other providers ignore
+ * options keyed `anthropic` (OpenAI and Gemini cache prefixes by themselves).
+ */
+const CACHE = { anthropic: { cacheControl: { type: "ephemeral" } } } as const;
+
+/** The newest message as a cache breakpoint too (the system prompt is the other). */
+function withLastBreakpoint(messages: ModelMessage[]): ModelMessage[] {
+  const last = messages.at(-1);
+  if (!last) return messages;
+  return [...messages.slice(0, -1), { ...last, providerOptions: { ...last.providerOptions, ...CACHE } } as ModelMessage];
+}
+
 export async function callModel(input: {
   model: LanguageModel;
   system: string;
@@ -25,8 +39,8 @@ export async function callModel(input: {
 }): Promise<ModelReply> {
   const stream = streamText({
     model: input.model,
-    system: input.system,
-    messages: input.messages,
+    system: { role: "system", content: input.system, providerOptions: CACHE },
+    messages: withLastBreakpoint(input.messages),
     ...(input.tools ? { tools: input.tools } : {}),
     maxOutputTokens: input.maxOutputTokens,
     maxRetries: 0,

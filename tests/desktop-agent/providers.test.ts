@@ -105,6 +105,11 @@ describe("the desktop agent drives a real desktop through each provider", () => 
         expect(pngSize(seen[0]!)).toEqual([1280, 800]);
         expect(imagesOf(sent[2]!)).toHaveLength(3);
         expect(JSON.stringify(sent[2]!.body)).toContain("Tool executed successfully");
+        if (provider.model.provider === "anthropic") {
+          // Prompt caching: the system prompt and the newest message are cache breakpoints.
+          expect(sent[2]!.body.system).toMatchObject([{ type: "text", cache_control: { type: "ephemeral" } }]);
+          expect(JSON.stringify(sent[2]!.body.messages.at(-1))).toContain('"cache_control":{"type":"ephemeral"}');
+        }
         if (provider.model.provider === "google") {
           // Gemini's thought signatures were stored with the calls and sent back with them.
           expect(JSON.stringify(sent[2]!.body)).toContain('"thoughtSignature":"signed-computer_type_text-1"');
