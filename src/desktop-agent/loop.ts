@@ -103,7 +103,16 @@ export async function runDesktopLoop(deps: LoopDeps, task: TaskRecord, context: 
     let reply: Awaited<ReturnType<typeof callModel>>;
     try {
       reply = await withRetries(
-        () => callModel({ model: resolved.model, system, messages, tools, maxOutputTokens: config.maxOutputTokens, signal }),
+        () =>
+          callModel({
+            model: resolved.model,
+            system,
+            messages,
+            tools,
+            maxOutputTokens: config.maxOutputTokens,
+            timeoutMs: config.callTimeoutMs,
+            signal,
+          }),
         config.retry,
         signal,
         (error, delayMs, attempt) => log.warn({ taskId: task.id, attempt, delayMs, err: error }, "Model call failed; retrying"),
@@ -119,7 +128,12 @@ export async function runDesktopLoop(deps: LoopDeps, task: TaskRecord, context: 
 
     if (needsSummary(reply.tokens, resolved.contextWindow, config.summaryFraction)) {
       await summarize(
-        { summaries: deps.summaries, retry: config.retry, maxOutputTokens: config.maxOutputTokens },
+        {
+          summaries: deps.summaries,
+          retry: config.retry,
+          maxOutputTokens: config.maxOutputTokens,
+          timeoutMs: config.callTimeoutMs,
+        },
         {
           taskId: task.id,
           model: resolved.model,

@@ -8,12 +8,11 @@ export interface ModelReply {
   tokens: number;
 }
 
-/**
- * Streams one reply (the providers' streaming endpoints: Anthropic Messages SSE, OpenAI Chat and
- * Responses SSE, Gemini streamGenerateContent) and returns its content. The SDK's own retries are
- * off: retry.ts is the one policy. A failed stream (an HTTP 429, a 500, a broken connection) throws
- * the SDK's error, so the caller can retry or report it.
- */
+/** A model call that took longer than DESKTOP_AGENT_CALL_TIMEOUT_MS (retried like a 5xx: the provider hung). */
+export class ModelTimeoutError extends Error {
+  override name = "ModelTimeoutError";
+}
+
 /**
  * Anthropic prompt caching (as Bytebot, B§3.7): breakpoints on the system prompt and the newest
  * message, so each iteration reads the unchanged prefix from the cache. Other providers ignore
@@ -21,13 +20,19 @@ export interface ModelReply {
  */
 const CACHE = { anthropic: { cacheControl: { type: "ephemeral" } } } as const;
 
-/** The newest message as a cache breakpoint too (the system prompt is the other). */
 function withLastBreakpoint(messages: ModelMessage[]): ModelMessage[] {
   const last = messages.at(-1);
   if (!last) return messages;
   return [...messages.slice(0, -1), { ...last, providerOptions: { ...last.providerOptions, ...CACHE } } as ModelMessage];
 }
 
+/**
+ * Streams one reply (the providers' streaming endpoints: Anthropic Messages SSE, OpenAI Chat and
+ * Responses SSE, Gemini streamGenerateContent) and returns its content. The SDK's own retries are
+ * off: retry.ts is the one policy. A failed stream (an HTTP 429, a 500, a broken connection) throws
+ * the SDK's error, and a call past `timeoutMs` a ModelTimeoutError, so the caller can retry or
+ * report it; `signal` (the task's stop) aborts it and throws its reason.
+ */
 export async function callModel(input: {
   model: LanguageModel;
   system: string;
@@ -35,8 +40,10 @@ export async function callModel(input: {
   /** None for the summary call. */
   tools?: Record<string, Tool>;
   maxOutputTokens: number;
+  timeoutMs: number;
   signal: AbortSignal;
 }): Promise<ModelReply> {
+  const timeout = AbortSignal.timeout(input.timeoutMs);
   const stream = streamText({
     model: input.model,
     system: { role: "system", content: input.system, providerOptions: CACHE },
@@ -44,7 +51,7 @@ export async function callModel(input: {
     ...(input.tools ? { tools: input.tools } : {}),
     maxOutputTokens: input.maxOutputTokens,
     maxRetries: 0,
-    abortSignal: input.signal,
+    abortSignal: AbortSignal.any([input.signal, timeout]),
     // Errors are read from the stream below; the SDK's default handler would print them.
     onError: () => {},
   });
@@ -52,8 +59,9 @@ export async function callModel(input: {
   for await (const part of stream.fullStream) {
     if (part.type === "error") failure ??= part.error;
   }
-  if (failure !== undefined) throw failure;
   input.signal.throwIfAborted();
+  if (timeout.aborted) throw new ModelTimeoutError(`The model did not answer within ${input.timeoutMs} ms`);
+  if (failure !== undefined) throw failure;
   const [content, usage] = await Promise.all([stream.content, stream.usage]);
   const tokens = usage.totalTokens ?? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
   return { blocks: fromModelContent(content as Parameters<typeof fromModelContent>[0]), tokens };

@@ -1,6 +1,7 @@
 // Runtime-neutral: the one retry policy of model calls — 429 and 5xx, with backoff that honours retry-after.
 import { APICallError } from "ai";
 import pRetry, { AbortError } from "p-retry";
+import { ModelTimeoutError } from "./model-call";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -13,6 +14,7 @@ export interface RetryPolicy {
 
 /** Whether a failed model call may succeed if repeated: rate limited (429), overloaded or broken (5xx), or no answer. */
 export function isRetryable(error: unknown): boolean {
+  if (error instanceof ModelTimeoutError) return true;
   if (!APICallError.isInstance(error)) return false;
   const status = error.statusCode;
   if (status === undefined) return error.isRetryable; // the connection failed

@@ -9,6 +9,7 @@ export interface SummaryDeps {
   summaries: Pick<TaskSummaries, "add">;
   retry: RetryPolicy;
   maxOutputTokens: number;
+  timeoutMs: number;
 }
 
 /** Whether the last call's tokens reached the threshold of the model's window (B§3.4: 75 %). */
@@ -39,6 +40,7 @@ export async function summarize(
         system: SUMMARY_SYSTEM_PROMPT,
         messages: [...input.context, { role: "user", content: [{ type: "text", text: SUMMARY_REQUEST }] }],
         maxOutputTokens: deps.maxOutputTokens,
+        timeoutMs: deps.timeoutMs,
         signal: input.signal,
       }),
     deps.retry,

@@ -163,6 +163,21 @@ describe("the desktop agent's loop control", () => {
     expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(1000);
   });
 
+  it("a provider that never answers is timed out (DESKTOP_AGENT_CALL_TIMEOUT_MS) and the call retried", async () => {
+    const ctx = await start(x, fresh(), {
+      ...responses.env(server),
+      DESKTOP_AGENT_CALL_TIMEOUT_MS: "500",
+      DESKTOP_AGENT_RETRY_MIN_MS: "1",
+    });
+    const first = server.requests.length;
+    server.setScript(sequence({ hang: true }, completed("Answered the second time")));
+    const task = await ctx.create("Finish", responses.model);
+    const done = await ctx.until(task.id, (t) => ["COMPLETED", "FAILED"].includes(t.status), "finished");
+    expect(done, done.error).toMatchObject({ status: "COMPLETED", result: { description: "Answered the second time" } });
+    expect(server.requests.length - first).toBe(2);
+    expect(server.requests[first]!.aborted).toBe(true);
+  });
+
   it("a 400 is not retried: the task FAILS naming the provider, model and status", async () => {
     const ctx = await start(x, fresh(), responses.env(server));
     const first = server.requests.length;
