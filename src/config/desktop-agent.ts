@@ -144,6 +144,7 @@ export const desktopAgentEnv = {
   DESKTOP_AGENT_RETRIES: int("retries of a model call answered 429 or 5xx", 5, 0, 50),
   DESKTOP_AGENT_RETRY_MIN_MS: int("first backoff before retrying a model call", 1000, 0),
   DESKTOP_AGENT_RETRY_MAX_MS: int("longest wait before retrying a model call (retry-after included)", 60_000, 0),
+  DESKTOP_AGENT_MAX_IMAGES: int("newest screenshots sent to the model (0: all)", 3, 0),
   DESKTOP_AGENT_SCREENSHOT_DELAY_MS: int("milliseconds between an action and its screenshot", 750, 0, 60_000),
   DESKTOP_AGENT_SUMMARY_PERCENT: int("percent of the context window that triggers a summary", 75, 1, 100),
 };
@@ -199,6 +200,7 @@ export function desktopAgentConfig(e: EnvValues<typeof desktopAgentEnv>, _ctx: B
       callTimeoutMs: e.DESKTOP_AGENT_CALL_TIMEOUT_MS,
       retry: { retries: e.DESKTOP_AGENT_RETRIES, minMs: e.DESKTOP_AGENT_RETRY_MIN_MS, maxMs: e.DESKTOP_AGENT_RETRY_MAX_MS },
       screenshotDelayMs: e.DESKTOP_AGENT_SCREENSHOT_DELAY_MS,
+      maxImages: e.DESKTOP_AGENT_MAX_IMAGES,
       summaryFraction: e.DESKTOP_AGENT_SUMMARY_PERCENT / 100,
     },
   };

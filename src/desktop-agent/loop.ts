@@ -15,7 +15,7 @@ import type { Providers, ResolvedModel } from "./providers";
 import { withRetries } from "./retry";
 import { needsSummary, summarize } from "./summaries";
 import { agentTools, type CreateTaskInput as CreateTaskTool, type SetTaskStatusInput } from "./tools";
-import { toModelMessages } from "./transcript";
+import { keepNewestImages, toModelMessages } from "./transcript";
 
 export interface LoopDeps {
   config: DesktopAgentConfig;
@@ -92,7 +92,7 @@ export async function runDesktopLoop(deps: LoopDeps, task: TaskRecord, context: 
     await context.takeUndelivered();
     const summary = await deps.summaries.latest(task.id);
     const stored = await deps.messages.unsummarized(task.id);
-    const messages = toModelMessages(stored, summary?.content);
+    const messages = keepNewestImages(toModelMessages(stored, summary?.content), config.maxImages);
     const system = agentSystemPrompt({
       width: screen.width,
       height: screen.height,

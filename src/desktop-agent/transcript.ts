@@ -130,9 +130,35 @@ export function toModelMessages(messages: TaskMessage[], summary?: string | null
   return out;
 }
 
-/** Whether any part of the conversation is an image (for models that cannot take them). */
-export const hasImages = (messages: ModelMessage[]) =>
-  messages.some((m) => Array.isArray(m.content) && (m.content as { type: string }[]).some((p) => p.type === "image"));
+/** What an image beyond the newest ones becomes. */
+export const OMITTED_IMAGE = "[an earlier screenshot, omitted to save context]";
+
+/**
+ * Keeps the newest `keep` images of the conversation and turns older ones into a short text
+ * (0 keeps all). Screenshots are most of a desktop agent's tokens and cost (B§3.8, Bytebot issue
+ * #138), and only the recent ones say anything about the screen now — Anthropic's computer-use
+ * reference keeps the last three. The stored messages keep every image.
+ */
+export function keepNewestImages(messages: ModelMessage[], keep: number): ModelMessage[] {
+  if (keep <= 0) return messages;
+  let seen = 0;
+  const out = [...messages];
+  for (let i = out.length - 1; i >= 0; i--) {
+    const message = out[i]!;
+    if (message.role !== "user" || !Array.isArray(message.content)) continue;
+    const parts = [...message.content];
+    let changed = false;
+    for (let j = parts.length - 1; j >= 0; j--) {
+      if (parts[j]!.type !== "image") continue;
+      if (++seen > keep) {
+        parts[j] = { type: "text", text: OMITTED_IMAGE };
+        changed = true;
+      }
+    }
+    if (changed) out[i] = { ...message, content: parts };
+  }
+  return out;
+}
 
 /** A model reply's content as stored blocks: text, tool calls, reasoning (kept as thinking). */
 export function fromModelContent(

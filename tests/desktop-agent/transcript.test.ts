@@ -1,6 +1,6 @@
 // Stored messages → model messages: the repairs that keep a resumed conversation valid for every provider.
 import { describe, expect, it } from "vitest";
-import { INTERRUPTED_RESULT, toModelMessages } from "../../src/desktop-agent/transcript";
+import { INTERRUPTED_RESULT, keepNewestImages, OMITTED_IMAGE, toModelMessages } from "../../src/desktop-agent/transcript";
 import type { ContentBlock, Role, TaskMessage } from "../../src/tasks/types";
 
 let seq = 0;
@@ -117,5 +117,22 @@ describe("toModelMessages", () => {
         { type: "image", image: "iVBORw0KGgo=", mediaType: "image/png" },
       ],
     });
+  });
+
+  it("sends only the newest screenshots (DESKTOP_AGENT_MAX_IMAGES), older ones as a short text; 0 keeps all", () => {
+    const shot = (n: number): ContentBlock => ({
+      type: "image",
+      source: { type: "base64", media_type: "image/png", data: `img${n}` },
+    });
+    const stored = [1, 2, 3, 4].flatMap((n) => [
+      message("ASSISTANT", [{ type: "tool_use", id: `s${n}`, name: "computer_screenshot", input: {} }]),
+      message("USER", [{ type: "tool_result", tool_use_id: `s${n}`, content: [shot(n)] }]),
+    ]);
+    const images = (messages: ReturnType<typeof toModelMessages>) =>
+      messages
+        .flatMap((m): any[] => (Array.isArray(m.content) ? m.content : []))
+        .flatMap((p: any) => (p.type === "image" ? [p.image] : p.text === OMITTED_IMAGE ? ["omitted"] : []));
+    expect(images(keepNewestImages(toModelMessages(stored), 2))).toEqual(["omitted", "omitted", "img3", "img4"]);
+    expect(images(keepNewestImages(toModelMessages(stored), 0))).toEqual(["img1", "img2", "img3", "img4"]);
   });
 });
