@@ -111,6 +111,7 @@ export async function runDesktopLoop(deps: LoopDeps, task: TaskRecord, context: 
             tools,
             maxOutputTokens: config.maxOutputTokens,
             timeoutMs: config.callTimeoutMs,
+            providerOptions: resolved.providerOptions,
             signal,
           }),
         config.retry,

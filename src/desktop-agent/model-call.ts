@@ -18,6 +18,8 @@ export class ModelTimeoutError extends Error {
  * message, so each iteration reads the unchanged prefix from the cache. Other providers ignore
  * options keyed `anthropic` (OpenAI and Gemini cache prefixes by themselves).
  */
+type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]["providerOptions"]>;
+
 const CACHE = { anthropic: { cacheControl: { type: "ephemeral" } } } as const;
 
 function withLastBreakpoint(messages: ModelMessage[]): ModelMessage[] {
@@ -41,6 +43,8 @@ export async function callModel(input: {
   tools?: Record<string, Tool>;
   maxOutputTokens: number;
   timeoutMs: number;
+  /** Per-provider request options (ResolvedModel.providerOptions). */
+  providerOptions?: ProviderOptions | undefined;
   signal: AbortSignal;
 }): Promise<ModelReply> {
   const timeout = AbortSignal.timeout(input.timeoutMs);
@@ -50,6 +54,7 @@ export async function callModel(input: {
     messages: withLastBreakpoint(input.messages),
     ...(input.tools ? { tools: input.tools } : {}),
     maxOutputTokens: input.maxOutputTokens,
+    ...(input.providerOptions ? { providerOptions: input.providerOptions } : {}),
     maxRetries: 0,
     abortSignal: AbortSignal.any([input.signal, timeout]),
     // Errors are read from the stream below; the SDK's default handler would print them.

@@ -2,7 +2,7 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
-import type { LanguageModel } from "ai";
+import type { JSONValue, LanguageModel } from "ai";
 import type { AgentModelConfig, AgentProviderConfig } from "../config/desktop-agent";
 import type { ModelSource, TaskModelOption } from "../tasks/models";
 import type { TaskModel } from "../tasks/types";
@@ -14,6 +14,8 @@ export interface ResolvedModel {
   name: string;
   contextWindow: number;
   images: boolean;
+  /** Request options for this provider's API. */
+  providerOptions?: Record<string, Record<string, JSONValue>>;
 }
 
 /**
@@ -28,9 +30,9 @@ function languageModel(provider: AgentProviderConfig, name: string): LanguageMod
     case "google":
       return createGoogleGenerativeAI(base)(name);
     case "openai-chat":
-      return createOpenAI({ ...base, name: provider.id }).chat(name);
+      return createOpenAI(base).chat(name);
     case "openai-responses":
-      return createOpenAI({ ...base, name: provider.id }).responses(name);
+      return createOpenAI(base).responses(name);
   }
 }
 
@@ -87,6 +89,8 @@ export function createProviders(configured: AgentProviderConfig[]) {
         name: model.name,
         contextWindow: found.entry?.contextWindow ?? model.contextWindow ?? 128_000,
         images: found.entry?.images ?? true,
+        // OpenAI Responses: nothing kept on the provider's side (B§3.7: store false; the conversation, screenshots included, is ours).
+        ...(found.provider.api === "openai-responses" ? { providerOptions: { openai: { store: false } } } : {}),
       };
     },
   };

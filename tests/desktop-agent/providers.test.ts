@@ -110,6 +110,11 @@ describe("the desktop agent drives a real desktop through each provider", () => 
           expect(sent[2]!.body.system).toMatchObject([{ type: "text", cache_control: { type: "ephemeral" } }]);
           expect(JSON.stringify(sent[2]!.body.messages.at(-1))).toContain('"cache_control":{"type":"ephemeral"}');
         }
+        // Responses are not stored at OpenAI; Chat requests carry no such field (strict compatible servers).
+        if (provider.label === "OpenAI Responses") expect(sent.every((r) => r.body.store === false)).toBe(true);
+        if (provider.model.provider !== "openai" || provider.label !== "OpenAI Responses") {
+          expect(sent.some((r) => "store" in r.body)).toBe(false);
+        }
         if (provider.model.provider === "google") {
           // Gemini's thought signatures were stored with the calls and sent back with them.
           expect(JSON.stringify(sent[2]!.body)).toContain('"thoughtSignature":"signed-computer_type_text-1"');
