@@ -109,8 +109,10 @@ export function toModelMessages(messages: TaskMessage[], summary?: string | null
         continue;
       }
       pending.delete(block.tool_use_id);
-      const texts = block.content.flatMap((inner) => (inner.type === "text" ? [inner.text] : []));
-      const images = block.content.flatMap(userParts).filter((part) => part.type !== "text");
+      // Text (and documents read as text) is the tool's output; images and files follow as the user's.
+      const parts = block.content.flatMap(userParts);
+      const texts = parts.flatMap((part) => (part.type === "text" ? [part.text] : []));
+      const images = parts.filter((part) => part.type !== "text");
       const value = texts.join("\n") || (images.length ? "See the image below." : "Done.");
       results.push({
         type: "tool-result",

@@ -1,7 +1,7 @@
 // The desktop agent's loop control through the HTTP API, on a real Xvfb with the real SDKs against
 // scripted providers: needs_help → the user drives → message → resume; takeover and cancel mid-call;
 // 429/5xx retried honouring retry-after; a summary when the context fills; the budget; refusals.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -271,6 +271,46 @@ describe("the desktop agent's loop control", () => {
       priority: "HIGH",
       model: anthropic.model,
     });
+  });
+
+  it("computer_application opens a real window; computer_read_file gives the model the file's content", async () => {
+    const work = fresh();
+    const ctx = await start(x, work, chat.env(server));
+    writeFileSync(join(work, "files", "notes.txt"), "the secret word is pelican\n");
+    const first = server.requests.length;
+    server.setScript(
+      sequence(
+        {
+          blocks: [tool("computer_application", { application: "terminal" }), tool("computer_read_file", { path: "notes.txt" })],
+        },
+        completed("Opened the terminal and read the notes"),
+      ),
+    );
+    const task = await ctx.create("Open a terminal and read notes.txt", chat.model);
+    await ctx.until(task.id, (t) => t.status === "COMPLETED", "completed");
+    const [opened, read] = (await ctx.messages(task.id))[2]!.content as Json[];
+    expect(opened!.content[0].text).toMatch(/^Tool executed successfully: .*"state":"launched"/);
+    expect(opened!.content[1]).toMatchObject({ type: "image" });
+    expect(read!.content).toEqual([
+      {
+        type: "document",
+        source: {
+          type: "base64",
+          media_type: "text/plain",
+          data: Buffer.from("the secret word is pelican\n").toString("base64"),
+        },
+        name: "notes.txt",
+        size: 27,
+      },
+    ]);
+    // The window is really there (its WM_CLASS is the configured one) …
+    const windows = (await x.run("wmctrl", ["-l", "-x"])).split("\n").filter((line) => line.includes("AppTerm"));
+    expect(windows).toHaveLength(1);
+    // … and the model was given the document's text.
+    expect(JSON.stringify(server.requests[first + 1]!.body.messages)).toContain("the secret word is pelican");
+    const id = String(Number.parseInt(windows[0]!.split(/\s+/)[0]!, 16));
+    const pid = Number((await x.run("xdotool", ["getwindowpid", id])).trim());
+    if (pid > 1) process.kill(pid, "SIGTERM");
   });
 
   it("a model configured without images gets a clear task error before any call", async () => {
