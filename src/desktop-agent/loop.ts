@@ -6,15 +6,15 @@ import type { Logger } from "../log";
 import type { TaskMessages } from "../tasks/messages";
 import type { CreateTaskInput } from "../tasks/service";
 import type { TaskSummaries } from "../tasks/summaries";
-import type { ContentBlock, DriverContext, DriverOutcome, TaskRecord } from "../tasks/types";
-import { parseInput, runComputerTool } from "./actions";
+import type { DriverContext, DriverOutcome, TaskRecord } from "../tasks/types";
 import { createBudget } from "./budget";
+import { runToolCalls, type ToolUse } from "./dispatch";
 import { callModel } from "./model-call";
 import { agentSystemPrompt } from "./prompt";
 import type { Providers, ResolvedModel } from "./providers";
 import { withRetries } from "./retry";
 import { needsSummary, summarize } from "./summaries";
-import { agentTools, type CreateTaskInput as CreateTaskTool, type SetTaskStatusInput } from "./tools";
+import { agentTools } from "./tools";
 import { keepNewestImages, toModelMessages } from "./transcript";
 
 export interface LoopDeps {
@@ -28,16 +28,6 @@ export interface LoopDeps {
   createTask(input: CreateTaskInput): Promise<TaskRecord>;
   now?: () => Date;
 }
-
-type ToolResult = Extract<ContentBlock, { type: "tool_result" }>;
-type ToolUse = Extract<ContentBlock, { type: "tool_use" }>;
-
-const textResult = (id: string, text: string, isError = false): ToolResult => ({
-  type: "tool_result",
-  tool_use_id: id,
-  content: [{ type: "text", text }],
-  ...(isError ? { is_error: true } : {}),
-});
 
 /** A failed model call as one line for the task's error: who failed, how, and (for images) what to do. */
 function describeFailure(error: unknown, model: ResolvedModel): string {
@@ -153,38 +143,12 @@ export async function runDesktopLoop(deps: LoopDeps, task: TaskRecord, context: 
       return { status: "needs_help", reason: said || "The model stopped without using a tool" };
     }
 
-    const results: ToolResult[] = [];
-    let status: SetTaskStatusInput | undefined;
-    for (const use of uses) {
-      if (signal.aborted) break;
-      if (use.name.startsWith("computer_")) {
-        results.push(await runComputerTool({ desktop: deps.desktop, screenshotDelayMs: config.screenshotDelayMs }, use, signal));
-        continue;
-      }
-      const parsed = parseInput(use.name, use.input);
-      if (!parsed.ok) {
-        results.push(textResult(use.id, parsed.error, true));
-      } else if (use.name === "set_task_status") {
-        status = parsed.value as SetTaskStatusInput;
-        results.push(textResult(use.id, status.description));
-      } else {
-        const input = parsed.value as CreateTaskTool;
-        try {
-          const created = await deps.createTask({
-            description: input.description,
-            type: input.type,
-            scheduledFor: input.scheduledFor,
-            priority: input.priority,
-            createdBy: "ASSISTANT",
-            model: task.model ?? undefined,
-            kind: "desktop",
-          });
-          results.push(textResult(use.id, `The task has been created (id ${created.id})`));
-        } catch (error) {
-          results.push(textResult(use.id, `Could not create the task: ${(error as Error).message}`, true));
-        }
-      }
-    }
+    const { results, status } = await runToolCalls(
+      { desktop: deps.desktop, screenshotDelayMs: config.screenshotDelayMs, createTask: deps.createTask },
+      task,
+      uses,
+      signal,
+    );
     // Stored even when stopping: the actions happened. Calls not run get "interrupted" results on replay.
     if (results.length) await context.addMessage("USER", results);
     if (signal.aborted) return stopped;
