@@ -107,7 +107,7 @@ describe("the desktop agent's loop control", () => {
     const first = server.requests.length;
     server.setScript(sequence({ blocks: [tool("computer_screenshot")] }, { hang: true }, { hang: true }));
     const task = await ctx.create("Look at the screen, then wait", chat.model);
-    await waitFor(() => server.requests.length === first + 2, { what: "the second model call" });
+    await waitFor(() => server.requests.length === first + 2, { timeoutMs: 30_000, what: "the second model call" });
 
     // While it works, the task holds one of the machine's execution slots (like an agent run).
     const slots = async () => (await ctx.call("GET", "/health/queue")).body.queue;
@@ -116,7 +116,7 @@ describe("the desktop agent's loop control", () => {
 
     const takeover = await ctx.call("POST", `/tasks/${task.id}/takeover`);
     expect(takeover.status).toBe(200);
-    await waitFor(() => server.requests[first + 1]!.aborted, { what: "the model call aborted by takeover" });
+    await waitFor(() => server.requests[first + 1]!.aborted, { timeoutMs: 30_000, what: "the model call aborted by takeover" });
     await waitFor(async () => (await ctx.call("GET", "/processor/status")).body.running.length === 0, {
       what: "no work running",
     });
@@ -124,13 +124,13 @@ describe("the desktop agent's loop control", () => {
     expect((await slots()).available).toBe(maxConcurrent);
 
     expect((await ctx.call("POST", `/tasks/${task.id}/resume`)).status).toBe(200);
-    await waitFor(() => server.requests.length === first + 3, { what: "the model called again after resume" });
+    await waitFor(() => server.requests.length === first + 3, { timeoutMs: 30_000, what: "the model called again after resume" });
     // Resumed from what is stored: the screenshot call and its image are in the new request.
     expect(imagesOf(server.requests[first + 2]!)).toHaveLength(1);
 
     const cancel = await ctx.call("POST", `/tasks/${task.id}/cancel`);
     expect(cancel).toMatchObject({ status: 200, body: { status: "CANCELLED" } });
-    await waitFor(() => server.requests[first + 2]!.aborted, { what: "the model call aborted by cancel" });
+    await waitFor(() => server.requests[first + 2]!.aborted, { timeoutMs: 30_000, what: "the model call aborted by cancel" });
     await waitFor(async () => (await ctx.call("GET", "/processor/status")).body.running.length === 0, {
       what: "no work running",
     });

@@ -66,7 +66,7 @@ describe("the desktop agent drives a real desktop through each provider", () => 
         });
 
         // The desktop's real state: the shell in the xterm ran what was typed.
-        const out = await waitFor(() => readIfThere(join(work, "out.txt")), { what: "out.txt" });
+        const out = await waitFor(() => readIfThere(join(work, "out.txt")), { timeoutMs: 30_000, what: "out.txt" });
         expect(out).toBe(`typed-by-${index}\n`);
 
         // The stored conversation (B§1.5): description, then per iteration the reply and its results.
