@@ -16,6 +16,7 @@ import { createIdempotencyStore, type IdempotencyStore } from "./db/idempotency"
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { type ActionRecorder, createDesktop, type Desktop } from "./desktop/service";
+import { createProviders } from "./desktop-agent/providers";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
 import type { UiAssets } from "./http/ui";
@@ -38,7 +39,10 @@ import { createRunStore } from "./runs/store";
 import { createSummarizer } from "./runs/summarize";
 import { createTaskEngine, type TaskEngine } from "./tasks";
 import type { TaskFileWriter } from "./tasks/drivers/agent";
+import { createDesktopTaskDriver } from "./tasks/drivers/desktop";
+import { createTaskMessages } from "./tasks/messages";
 import type { ModelSource } from "./tasks/models";
+import { createTaskSummaries } from "./tasks/summaries";
 import type { TaskDriver, TaskKind } from "./tasks/types";
 
 /** Where a repository name from a request points, resolved safely inside REPOSITORIES_PATH. */
@@ -191,6 +195,23 @@ export function buildDeps(input: DepsInput): Deps {
       await input.desktopRecorder?.(record);
     },
   });
+  // The desktop agent drives `kind: desktop` tasks once any LLM provider is configured (issue 13).
+  const providers = createProviders(config.desktopAgent.providers);
+  const desktopDriver = providers.configured
+    ? createDesktopTaskDriver({
+        config: config.desktopAgent,
+        log,
+        desktop,
+        providers,
+        // Read-only here: the engine's own TaskMessages writes (and publishes) every message.
+        messages: createTaskMessages(db),
+        summaries: createTaskSummaries(db),
+        slots,
+        createTask: (task) => taskEngine.service.create(task),
+      })
+    : undefined;
+  const taskDrivers = { ...(desktopDriver ? { desktop: desktopDriver } : {}), ...input.taskDrivers };
+  const taskModelSources = [...(providers.configured ? [providers.source] : []), ...(input.taskModelSources ?? [])];
   const taskEngine = createTaskEngine({
     config,
     log,
@@ -203,8 +224,8 @@ export function buildDeps(input: DepsInput): Deps {
     workspaces: input.workspaces,
     cliStatus: input.cliStatus,
     ...(input.writeTaskFiles ? { writeTaskFiles: input.writeTaskFiles } : {}),
-    ...(input.taskDrivers ? { drivers: input.taskDrivers } : {}),
-    ...(input.taskModelSources ? { modelSources: input.taskModelSources } : {}),
+    drivers: taskDrivers,
+    modelSources: taskModelSources,
   });
   return {
     config,

@@ -3,6 +3,7 @@ import { agentsConfig, agentsEnv } from "./agents";
 import { callbacksConfig, callbacksEnv } from "./callbacks";
 import { databaseConfig, databaseEnv } from "./database";
 import { desktopConfig, desktopEnv } from "./desktop";
+import { desktopAgentConfig, desktopAgentEnv } from "./desktop-agent";
 import { executorConfig, executorEnv } from "./executor";
 import { gitConfig, gitEnv } from "./git";
 import { iterateConfig, iterateEnv } from "./iterate";
@@ -47,6 +48,7 @@ const envSchema = z.object({
   ...tasksEnv,
   ...secretsEnv,
   ...desktopEnv,
+  ...desktopAgentEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
@@ -67,6 +69,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...tasksConfig(e, ctx, runs.slots),
     ...secretsConfig(e, ctx),
     ...desktopConfig(e, ctx),
+    ...desktopAgentConfig(e, ctx),
   };
 }
 

@@ -23,9 +23,9 @@ export type ActionResult =
   | WriteFileResult
   | ApplicationResult;
 
-/** Who asked for an action: the HTTP route or the MCP server, and for which task (if any). */
+/** Who asked for an action: the HTTP route, the MCP server or the desktop agent, and for which task (if any). */
 export interface ActionContext {
-  source: "http" | "mcp";
+  source: "http" | "mcp" | "agent";
   /** The task the action belongs to (POST /computer-use `taskId`), for takeover recording. */
   taskId?: string;
   /** Aborted when the request goes away: the running command is stopped (held keys are released). */

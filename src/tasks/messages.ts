@@ -64,6 +64,15 @@ export function createTaskMessages(db: Client, clock: () => Date = () => new Dat
       return result.rows.map((row) => toMessage(row));
     },
 
+    /** Every message not folded into a summary yet, oldest first: the agent's context (B§3.2 step 3). */
+    async unsummarized(taskId: string): Promise<TaskMessage[]> {
+      const result = await db.execute({
+        sql: "SELECT * FROM task_messages WHERE task_id = ? AND summary_id IS NULL ORDER BY created_at, id",
+        args: [taskId],
+      });
+      return result.rows.map((row) => toMessage(row));
+    },
+
     /** User messages the assistant has not been given, oldest first, marked delivered in the same write. */
     async takeUndelivered(taskId: string): Promise<TaskMessage[]> {
       const at = stamp();

@@ -154,7 +154,7 @@ export function createTaskProcessor(deps: ProcessorDeps) {
       try {
         const unavailable = driver
           ? await driver.unavailable?.(task)
-          : `No driver runs ${task.kind} tasks on this instance: the desktop agent is not configured`;
+          : `No driver runs ${task.kind} tasks on this instance: the desktop agent is not configured (set ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY or DESKTOP_AGENT_PROVIDERS)`;
         outcome = unavailable
           ? { status: "failed", error: unavailable }
           : await (driver as TaskDriver).run(task, context(task, controller.signal));

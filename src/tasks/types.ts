@@ -68,7 +68,8 @@ export type ContentBlock =
   | { type: "text"; text: string }
   | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
   | { type: "document"; source: { type: "base64"; media_type: string; data: string }; name?: string; size?: number }
-  | { type: "tool_use"; id: string; name: string; input: unknown }
+  /** `provider`: the model provider's metadata for the call (e.g. Gemini's thought signature), replayed with it. */
+  | { type: "tool_use"; id: string; name: string; input: unknown; provider?: Record<string, Record<string, unknown>> }
   | { type: "tool_result"; tool_use_id: string; content: ContentBlock[]; is_error?: boolean }
   | { type: "thinking"; thinking: string; signature: string }
   | { type: "redacted_thinking"; data: string }

@@ -220,6 +220,8 @@ describe("task lifecycle through app.request()", () => {
     const ctx = await engine();
     const task = await ctx.create({ description: "open the browser", kind: "desktop" });
     const failed = await ctx.until(task.id, "FAILED");
-    expect(failed.error).toBe("No driver runs desktop tasks on this instance: the desktop agent is not configured");
+    expect(failed.error).toBe(
+      "No driver runs desktop tasks on this instance: the desktop agent is not configured (set ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY or DESKTOP_AGENT_PROVIDERS)",
+    );
   });
 });
