@@ -13,6 +13,7 @@ import { runsConfig, runsEnv } from "./runs";
 import { secretsConfig, secretsEnv } from "./secrets";
 import { serverConfig, serverEnv } from "./server";
 import { tasksConfig, tasksEnv } from "./tasks";
+import { vncConfig, vncEnv } from "./vnc";
 import { workspaceConfig, workspaceEnv } from "./workspace";
 
 /**
@@ -47,6 +48,7 @@ const envSchema = z.object({
   ...tasksEnv,
   ...secretsEnv,
   ...desktopEnv,
+  ...vncEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
@@ -67,6 +69,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...tasksConfig(e, ctx, runs.slots),
     ...secretsConfig(e, ctx),
     ...desktopConfig(e, ctx),
+    ...vncConfig(e, ctx),
   };
 }
 
