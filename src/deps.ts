@@ -251,10 +251,7 @@ export function buildDeps(input: DepsInput): Deps {
             }),
             connect: input.connectTcp,
             // View-only unless the task is under USER control: the takeover guard decides, as for POST /computer-use.
-            control: createControlCheck({
-              guard: (taskId) => taskEngine.userActions.guard(taskId),
-              subscribe: taskEngine.realtime.subscribe,
-            }),
+            control: createControlCheck({ guard: (taskId) => taskEngine.userActions.guard(taskId) }),
             maxViewers: config.vnc.maxViewers,
             log,
           }),

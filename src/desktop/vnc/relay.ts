@@ -264,7 +264,6 @@ export function createVncRelay(options: VncRelayOptions) {
     async close(): Promise<void> {
       closed = true;
       for (const session of [...sessions]) session.finish(CLOSE.goingAway, "Server shutting down");
-      options.control.close();
       await server.close();
     },
   };
