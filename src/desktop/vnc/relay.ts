@@ -262,6 +262,7 @@ export function createVncRelay(options: VncRelayOptions) {
     maxViewers: options.maxViewers,
     /** Ends every viewer (1001) and stops our VNC server. */
     async close(): Promise<void> {
+      // Called by the WebSocket side at shutdown and again by closeDeps: both wait for x11vnc to stop.
       closed = true;
       for (const session of [...sessions]) session.finish(CLOSE.goingAway, "Server shutting down");
       await server.close();

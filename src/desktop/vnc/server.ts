@@ -60,6 +60,7 @@ export function createVncServer(options: VncServerOptions) {
   let running: { server: RunningVncServer; target: VncTarget } | undefined;
   let starting: Promise<VncTarget> | undefined;
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   /** The reason there can be no VNC server at all (configuration), or undefined. */
   const unavailable = (): string | undefined => {
@@ -120,13 +121,16 @@ export function createVncServer(options: VncServerOptions) {
         return { available: false, reason: (error as Error).message };
       }
     },
-    /** Stops our x11vnc (an external server is left alone). */
-    async close(): Promise<void> {
-      closed = true;
-      await starting?.catch(() => {});
-      const current = running;
-      running = undefined;
-      await current?.server.stop();
+    /** Stops our x11vnc (an external server is left alone). Every caller waits for the same stop. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        closed = true;
+        await starting?.catch(() => {});
+        const current = running;
+        running = undefined;
+        await current?.server.stop();
+      })();
+      return closing;
     },
   };
 }
