@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,7 +50,8 @@ describe.each(RUNTIMES)("the live desktop relay on %s", (runtime) => {
     const header = await viewer.read(1);
     return header[0];
   };
-  const status = async () => (await (await fetch(`${server.url}/desktop/status`, { headers: auth })).json()) as Record<string, any>;
+  const status = async () =>
+    (await (await fetch(`${server.url}/desktop/status`, { headers: auth })).json()) as Record<string, any>;
   const createHeldTask = async () => {
     // Scheduled far ahead, so it stays PENDING and no driver picks it up; takeover gives it to the user.
     const created = await postJson(
@@ -156,10 +156,13 @@ describe.each(RUNTIMES)("the live desktop relay on %s", (runtime) => {
     expect((await postJson(`${server.url}/tasks/${id}/takeover`, {}, auth)).status).toBe(200);
     const driver = await open(`?token=${TOKEN}&taskId=${id}`);
     driver.pointer(321, 123);
-    await waitFor(async () => {
-      const at = await mouse();
-      return at.x === 321 && at.y === 123;
-    }, { what: "the pointer to move to (321, 123)" });
+    await waitFor(
+      async () => {
+        const at = await mouse();
+        return at.x === 321 && at.y === 123;
+      },
+      { what: "the pointer to move to (321, 123)" },
+    );
 
     expect((await postJson(`${server.url}/tasks/${id}/resume`, {}, auth)).status).toBe(200);
     // The very next input after control went back is refused, and the viewer is ended.

@@ -41,7 +41,9 @@ export function connectViewer(url: string, options: WebSocket.ClientOptions = {}
     ws.once("unexpected-response", (_request, response) => {
       let body = "";
       response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, body })));
+      response.on("end", () =>
+        reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, body })),
+      );
     });
     ws.once("error", reject);
     ws.once("open", async () => {
@@ -64,9 +66,21 @@ export function connectViewer(url: string, options: WebSocket.ClientOptions = {}
           height: u16(init, 2),
           name,
           pointer: (x, y, buttons = 0) => send([5, buttons, x >> 8, x & 255, y >> 8, y & 255]),
-          key: (keysym, down) => send([4, down ? 1 : 0, 0, 0, (keysym >>> 24) & 255, (keysym >> 16) & 255, (keysym >> 8) & 255, keysym & 255]),
+          key: (keysym, down) =>
+            send([4, down ? 1 : 0, 0, 0, (keysym >>> 24) & 255, (keysym >> 16) & 255, (keysym >> 8) & 255, keysym & 255]),
           requestUpdate: (incremental = false) =>
-            send([3, incremental ? 1 : 0, 0, 0, 0, 0, u16(init, 0) >> 8, u16(init, 0) & 255, u16(init, 2) >> 8, u16(init, 2) & 255]),
+            send([
+              3,
+              incremental ? 1 : 0,
+              0,
+              0,
+              0,
+              0,
+              u16(init, 0) >> 8,
+              u16(init, 0) & 255,
+              u16(init, 2) >> 8,
+              u16(init, 2) & 255,
+            ]),
           read: (n) => reader.read(n),
           closed,
           close: async () => {
@@ -83,7 +97,10 @@ export function connectViewer(url: string, options: WebSocket.ClientOptions = {}
 }
 
 /** The refusal of a handshake: its status and body (throws when it was accepted). */
-export async function viewerRefusal(url: string, options: WebSocket.ClientOptions = {}): Promise<{ status: number; body: string }> {
+export async function viewerRefusal(
+  url: string,
+  options: WebSocket.ClientOptions = {},
+): Promise<{ status: number; body: string }> {
   try {
     const viewer = await connectViewer(url, options);
     await viewer.close();
