@@ -119,6 +119,10 @@ export function VncView({ taskId, interactive, label }: VncViewProps) {
   }, [view.kind]);
 
   const live = view.kind === "live";
+  // A picture when watching; an application (keys go to it) when the user has control.
+  const screenRole = interactive
+    ? { role: "application" as const, "aria-label": `${label} (you have control)` }
+    : { role: "img" as const, "aria-label": `${label} (view only)` };
   const mode = interactive ? "you have control: click it to type and point" : "view only";
   const summary =
     view.kind === "checking"
@@ -147,13 +151,7 @@ export function VncView({ taskId, interactive, label }: VncViewProps) {
       {view.kind === "screenshots" ? <p class="muted small vnc-reason">{view.reason}</p> : null}
       {view.kind === "unavailable" ? <ErrorNotice error={view.reason} /> : null}
       {error ? <ErrorNotice error={error} title="Screenshot failed:" /> : null}
-      <div
-        ref={screen}
-        class="vnc-screen"
-        hidden={view.kind === "screenshots" || view.kind === "unavailable"}
-        role={interactive ? "application" : "img"}
-        aria-label={interactive ? `${label} (you have control)` : `${label} (view only)`}
-      />
+      <div ref={screen} class="vnc-screen" hidden={view.kind === "screenshots" || view.kind === "unavailable"} {...screenRole} />
       <canvas
         ref={fallback}
         class="vnc-screenshot"
