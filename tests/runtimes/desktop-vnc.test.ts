@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -194,5 +194,72 @@ describe.each(RUNTIMES)("the live desktop relay on %s", (runtime) => {
     expect(code).toBe(0);
     expect((await viewer.closed).code).toBe(1001);
     await waitFor(() => x11vncOn(x.display).length === 0, { what: "x11vnc to exit" });
+  });
+});
+
+/** DESKTOP_VNC_URL: a VNC server the runner did not start (here an x11vnc with a known password). */
+describe("the live desktop relay to an existing VNC server (DESKTOP_VNC_URL, DESKTOP_VNC_PASSWORD)", () => {
+  let x: TestDisplay;
+  let dir: string;
+  let vncPort: number;
+  const servers: ServerProcess[] = [];
+  const start = async (password: string) => {
+    const server = await startServerProcess({
+      DATABASE_URL: `file:${join(dir, `runner-${servers.length}.db`)}`,
+      REPOSITORIES_PATH: join(dir, "repositories"),
+      CURSOR_CLI_PATH: FAKE_AGENT,
+      RUNNER_API_TOKENS: TOKEN,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "error",
+      DESKTOP_VNC_URL: `vnc://127.0.0.1:${vncPort}`,
+      DESKTOP_VNC_PASSWORD: password,
+    });
+    servers.push(server);
+    return server;
+  };
+
+  beforeAll(async () => {
+    x = await startTestDisplay({ width: 640, height: 480 });
+    dir = mkdtempSync(join(tmpdir(), "cursor-runner-vnc-external-"));
+    writeFileSync(join(dir, "passwd"), "Extern4l\n", { mode: 0o600 });
+    const vnc = x.client("x11vnc", [
+      "-display",
+      x.display,
+      "-localhost",
+      "-autoport",
+      "5950",
+      "-passwdfile",
+      join(dir, "passwd"),
+      "-shared",
+      "-forever",
+      "-norc",
+    ]);
+    const port = await waitFor(() => /PORT=(\d+)/.exec(vnc.output())?.[1], { what: "x11vnc to listen" });
+    vncPort = Number(port);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await x?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("logs in with the configured password (the relay's own VNC authentication) and relays the display", async () => {
+    const server = await start("Extern4l");
+    const status = await (await fetch(`${server.url}/desktop/status`, { headers: auth })).json();
+    expect(status.vnc).toMatchObject({ available: true, source: "external" });
+    // Computer use itself is off here: the live view does not depend on it.
+    expect(status.desktop.enabled).toBe(false);
+    const viewer = await connectViewer(`ws://127.0.0.1:${server.port}/desktop/vnc?token=${TOKEN}`);
+    expect([viewer.width, viewer.height]).toEqual([640, 480]);
+    await viewer.close();
+  });
+
+  it("closes the viewer with the server's refusal when the password is wrong (4503)", async () => {
+    const server = await start("wrongpwd");
+    const failed = await connectViewer(`ws://127.0.0.1:${server.port}/desktop/vnc?token=${TOKEN}`).then(
+      () => "connected",
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/^closed 4503 The VNC server refused the relay's password/);
   });
 });
