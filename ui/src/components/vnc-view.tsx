@@ -6,7 +6,7 @@
  * screen is polled as PNGs from GET /computer-use/screenshot instead, onto a canvas (the page's
  * CSP allows no blob: images).
  */
-import RFB from "@novnc/novnc";
+import type RFB from "@novnc/novnc";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { socketUrl } from "../live";
@@ -70,40 +70,55 @@ export function VncView({ taskId, interactive, label }: VncViewProps) {
     let rfb: RFB | undefined;
     setView({ kind: "checking" });
     setError(undefined);
-    api.desktopStatus(controller.signal).then(
-      (answer) => {
-        if (controller.signal.aborted) return;
-        setStatus(answer);
-        if (!answer.desktop.available && !answer.vnc.available) {
-          setView({ kind: "unavailable", reason: answer.desktop.error ?? answer.vnc.reason ?? "No desktop is available" });
-          return;
-        }
-        if (!answer.vnc.available || !screen.current) {
-          setView({ kind: "screenshots", reason: answer.vnc.reason ?? "The live view is not available" });
-          return;
-        }
-        setView({ kind: "live", connected: false });
-        rfb = new RFB(screen.current, socketUrl(answer.vnc.path, taskId ? { taskId } : {}), { shared: true });
-        rfb.viewOnly = !interactive;
-        rfb.focusOnClick = interactive;
-        rfb.scaleViewport = true;
-        rfb.resizeSession = false;
-        rfb.background = "transparent";
-        rfb.addEventListener("connect", () => setView({ kind: "live", connected: true }));
-        rfb.addEventListener("disconnect", () => {
-          rfb = undefined;
+    api
+      .desktopStatus(controller.signal)
+      .then(
+        (answer) => {
           if (controller.signal.aborted) return;
-          setView({
-            kind: "screenshots",
-            reason: "The live view closed (the server may have stopped it, or control changed)",
+          setStatus(answer);
+          if (!answer.desktop.available && !answer.vnc.available) {
+            setView({ kind: "unavailable", reason: answer.desktop.error ?? answer.vnc.reason ?? "No desktop is available" });
+            return;
+          }
+          if (!answer.vnc.available || !screen.current) {
+            setView({ kind: "screenshots", reason: answer.vnc.reason ?? "The live view is not available" });
+            return;
+          }
+          setView({ kind: "live", connected: false });
+          const target = screen.current;
+          // noVNC is loaded only here, as its own chunk: the other pages neither download it nor wait
+          // for its module (which probes the browser's video decoders with a top-level await).
+          return import("@novnc/novnc").then(({ default: Client }) => {
+            if (controller.signal.aborted) return;
+            connect(new Client(target, socketUrl(answer.vnc.path, taskId ? { taskId } : {}), { shared: true }));
           });
-        });
-      },
-      (failure: Error) => {
+        },
+        (failure: Error) => {
+          if (controller.signal.aborted) return;
+          setView({ kind: "unavailable", reason: failure.message });
+        },
+      )
+      .catch((failure: Error) => {
+        if (!controller.signal.aborted)
+          setView({ kind: "screenshots", reason: `The live view could not start: ${failure.message}` });
+      });
+    function connect(client: RFB) {
+      rfb = client;
+      rfb.viewOnly = !interactive;
+      rfb.focusOnClick = interactive;
+      rfb.scaleViewport = true;
+      rfb.resizeSession = false;
+      rfb.background = "transparent";
+      rfb.addEventListener("connect", () => setView({ kind: "live", connected: true }));
+      rfb.addEventListener("disconnect", () => {
+        rfb = undefined;
         if (controller.signal.aborted) return;
-        setView({ kind: "unavailable", reason: failure.message });
-      },
-    );
+        setView({
+          kind: "screenshots",
+          reason: "The live view closed (the server may have stopped it, or control changed)",
+        });
+      });
+    }
     return () => {
       controller.abort();
       rfb?.disconnect();
