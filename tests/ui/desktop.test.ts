@@ -41,8 +41,23 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
   };
   /** An xterm at (left, top) with `word` on its first line (double-clicking it selects it: reverse video). */
   const xterm = async (name: string, left: number, top: number, command: string) => {
-    x.client("xterm", ["-T", name, "-bg", "white", "-fg", "black", "-geometry", `30x6+${left}+${top}`, "-e", "sh", "-c", command]);
-    await waitFor(async () => (await x.run("xdotool", ["search", "--onlyvisible", "--name", `^${name}$`]).catch(() => "")).trim());
+    x.client("xterm", [
+      "-T",
+      name,
+      "-bg",
+      "white",
+      "-fg",
+      "black",
+      "-geometry",
+      `30x6+${left}+${top}`,
+      "-e",
+      "sh",
+      "-c",
+      command,
+    ]);
+    await waitFor(async () =>
+      (await x.run("xdotool", ["search", "--onlyvisible", "--name", `^${name}$`]).catch(() => "")).trim(),
+    );
   };
   /** A fingerprint of the pixels the page's canvas shows in `area` (display coordinates). */
   const pixels = (selector: string, area: Area) =>
@@ -115,7 +130,9 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
   };
   const liveState = () => page.locator(".vnc-state");
 
-  it("shows the display live on a canvas, and the canvas follows when a click changes the display", async () => {
+  it("shows the display live on a canvas, and the canvas follows when a click changes the display", {
+    timeout: 90_000,
+  }, async () => {
     await open("#/desktop");
     await page.getByRole("heading", { name: "Desktop", level: 1 }).waitFor();
     await eventually(() => liveState().textContent()).toBe("Live · view only");
@@ -134,7 +151,9 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     expect((await pixels(LIVE_CANVAS, CLICK_WORD))?.hash).not.toBe(before!.hash);
   });
 
-  it("is view-only while the assistant has control: a click on the canvas does not reach the desktop", async () => {
+  it("is view-only while the assistant has control: a click on the canvas does not reach the desktop", {
+    timeout: 90_000,
+  }, async () => {
     const id = await heldTask("Watch the desktop");
     await open(`#/tasks/${id}`);
     const panel = page.getByRole("region", { name: "Desktop" });
@@ -157,7 +176,9 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     expect(refused.status).toBe(409);
   });
 
-  it("gives the user the desktop after a takeover: a double click on the canvas selects the word on the display", async () => {
+  it("gives the user the desktop after a takeover: a double click on the canvas selects the word on the display", {
+    timeout: 90_000,
+  }, async () => {
     const id = await heldTask("Drive the desktop");
     await open(`#/tasks/${id}`);
     const panel = page.getByRole("region", { name: "Desktop" });
@@ -181,7 +202,9 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     await eventually(() => liveState().textContent()).toBe("Live · you have control: click it to type and point");
   });
 
-  it("refuses the relay to a wrong token, and the page in dark mode on a phone still shows the desktop", async () => {
+  it("refuses the relay to a wrong token, and the page in dark mode on a phone still shows the desktop", {
+    timeout: 90_000,
+  }, async () => {
     await open("#/desktop", { colorScheme: "dark", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await eventually(() => liveState().textContent()).toBe("Live · view only");
     const outcome = await page.evaluate(
@@ -209,8 +232,23 @@ describe("the desktop view without VNC (DESKTOP_VNC=off): screenshots polled ins
 
   beforeAll(async () => {
     x = await startTestDisplay({ width: 640, height: 400 });
-    x.client("xterm", ["-T", "shot-window", "-bg", "white", "-fg", "black", "-geometry", "30x6+100+100", "-e", "sh", "-c", "echo SHOTME; exec sleep 100000"]);
-    await waitFor(async () => (await x.run("xdotool", ["search", "--onlyvisible", "--name", "^shot-window$"]).catch(() => "")).trim());
+    x.client("xterm", [
+      "-T",
+      "shot-window",
+      "-bg",
+      "white",
+      "-fg",
+      "black",
+      "-geometry",
+      "30x6+100+100",
+      "-e",
+      "sh",
+      "-c",
+      "echo SHOTME; exec sleep 100000",
+    ]);
+    await waitFor(async () =>
+      (await x.run("xdotool", ["search", "--onlyvisible", "--name", "^shot-window$"]).catch(() => "")).trim(),
+    );
     ui = await startUiServer({ env: { DESKTOP_ENABLED: "true", DISPLAY: x.display, DESKTOP_VNC: "off" } });
     browser = await launchBrowser();
   }, 90_000);
@@ -220,7 +258,7 @@ describe("the desktop view without VNC (DESKTOP_VNC=off): screenshots polled ins
     await x?.stop();
   });
 
-  it("says why, draws the screenshots on a canvas and follows a change", async () => {
+  it("says why, draws the screenshots on a canvas and follows a change", { timeout: 90_000 }, async () => {
     const context = await newContext(browser);
     page = await context.newPage();
     const problems = watchProblems(page);
