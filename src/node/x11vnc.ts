@@ -64,7 +64,16 @@ async function startOnce(
     detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  void exited.then(() => rm(dir, { recursive: true, force: true }));
+  // Should this process end without stopping it (an exit without shutdown, a test worker ending),
+  // x11vnc goes with it rather than lingering on the display.
+  const killOnExit = () => {
+    if (child.pid) killGroup(child.pid, "SIGKILL");
+  };
+  process.once("exit", killOnExit);
+  void exited.then(() => {
+    process.off("exit", killOnExit);
+    return rm(dir, { recursive: true, force: true });
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
