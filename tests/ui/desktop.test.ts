@@ -68,16 +68,28 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
         const data = canvas.getContext("2d")?.getImageData(area.x, area.y, area.width, area.height).data;
         if (!data) return null;
         let dark = 0;
+        let light = 0;
         let hash = 0;
         for (let i = 0; i < data.length; i += 4) {
+          // Not yet drawn is transparent black: counted as neither.
+          if (data[i + 3] === 0) continue;
           if (data[i]! + data[i + 1]! + data[i + 2]! < 200) dark++;
+          else if (data[i]! + data[i + 1]! + data[i + 2]! > 600) light++;
           hash = (hash * 31 + data[i]! + data[i + 1]! * 7 + data[i + 2]! * 13) >>> 0;
         }
-        return { dark, hash, size: `${canvas.width}x${canvas.height}` };
+        return { dark, light, hash, size: `${canvas.width}x${canvas.height}` };
       },
       { selector, area },
     );
   const LIVE_CANVAS = ".vnc-screen canvas";
+  /** Waits until the canvas shows the xterm in `area`: mostly white, with some dark text. */
+  const drawn = async (area: Area, minDark = 20) => {
+    await eventually(async () => {
+      const seen = await pixels(LIVE_CANVAS, area);
+      return !!seen && seen.light > (area.width * area.height) / 2 && seen.dark >= minDark;
+    }).toBe(true);
+    return (await pixels(LIVE_CANVAS, area))!;
+  };
   /** Where a display point is on the page (noVNC scales the display to fit its card). */
   const onPage = async (point: { x: number; y: number }) => {
     const box = await page.locator(LIVE_CANVAS).boundingBox();
@@ -139,16 +151,15 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     await page.getByRole("img", { name: "The desktop (view only)" }).waitFor();
     // The canvas has the display's size and shows the xterm's text (dark pixels on white).
     await eventually(async () => (await pixels(LIVE_CANVAS, CLICK_WORD))?.size).toBe("800x500");
-    await eventually(async () => (await pixels(LIVE_CANVAS, CLICK_WORD))?.dark ?? 0).toBeGreaterThan(20);
+    const before = await drawn(CLICK_WORD);
     expect(await page.locator(".page-meta").textContent()).toContain("800×500");
-    const before = await pixels(LIVE_CANVAS, CLICK_WORD);
     await screenshot(page, "desktop");
     expect(await unlabelledControls(page)).toEqual([]);
 
     // A double click selects the word: xterm draws it in reverse video, so most of the area turns dark.
     await computer({ action: "click_mouse", coordinates: { x: 310, y: 308 }, button: "left", clickCount: 2 });
-    await eventually(async () => (await pixels(LIVE_CANVAS, CLICK_WORD))?.dark ?? 0).toBeGreaterThan(before!.dark * 2);
-    expect((await pixels(LIVE_CANVAS, CLICK_WORD))?.hash).not.toBe(before!.hash);
+    await eventually(async () => (await pixels(LIVE_CANVAS, CLICK_WORD))?.dark ?? 0).toBeGreaterThan(before.dark * 2);
+    expect((await pixels(LIVE_CANVAS, CLICK_WORD))?.hash).not.toBe(before.hash);
   });
 
   it("is view-only while the assistant has control: a click on the canvas does not reach the desktop", {
@@ -160,12 +171,12 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     await eventually(() => panel.locator(".vnc-state").textContent()).toBe("Live · view only");
     await panel.getByText("view only. Take over to use it yourself.", { exact: false }).waitFor();
     await x.run("xdotool", ["mousemove", "5", "5"]);
-    const echoBefore = await pixels(LIVE_CANVAS, ECHO_LINE);
+    const echoBefore = await drawn(ECHO_LINE, 0);
     const target = await onPage({ x: 600, y: 100 });
     await page.mouse.click(target.x, target.y);
     // Something that does change the display, after the click: typed text echoed at the top left.
     await computer({ action: "type_text", text: "echoed" });
-    await eventually(async () => (await pixels(LIVE_CANVAS, ECHO_LINE))?.hash).not.toBe(echoBefore?.hash);
+    await eventually(async () => (await pixels(LIVE_CANVAS, ECHO_LINE))?.hash).not.toBe(echoBefore.hash);
     expect(await mouse()).toEqual({ x: 5, y: 5 });
     // And the server refuses input for the task too (POST /computer-use applies the same guard).
     const refused = await postJson(
@@ -186,11 +197,10 @@ describe("the desktop view, in real Chromium, live over noVNC → the relay → 
     await page.getByRole("button", { name: "Take over" }).click();
     await eventually(() => panel.locator(".vnc-state").textContent()).toBe("Live · you have control: click it to type and point");
     await panel.getByRole("application", { name: /you have control/ }).waitFor();
-    const before = await pixels(LIVE_CANVAS, DRIVE_WORD);
-    expect(before?.dark ?? 0).toBeGreaterThan(20);
+    const before = await drawn(DRIVE_WORD);
     const target = await onPage({ x: 310, y: 458 });
     await page.mouse.dblclick(target.x, target.y);
-    await eventually(async () => (await pixels(LIVE_CANVAS, DRIVE_WORD))?.dark ?? 0).toBeGreaterThan(before!.dark * 2);
+    await eventually(async () => (await pixels(LIVE_CANVAS, DRIVE_WORD))?.dark ?? 0).toBeGreaterThan(before.dark * 2);
     const at = await mouse();
     expect(Math.abs(at.x - 310)).toBeLessThanOrEqual(2);
     expect(Math.abs(at.y - 458)).toBeLessThanOrEqual(2);
@@ -272,11 +282,19 @@ describe("the desktop view without VNC (DESKTOP_VNC=off): screenshots polled ins
         if (!canvas || canvas.width === 0) return null;
         const data = canvas.getContext("2d")!.getImageData(area.x, area.y, area.width, area.height).data;
         let dark = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! < 200) dark++;
-        return { dark, size: `${canvas.width}x${canvas.height}` };
+        let light = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] === 0) continue;
+          if (data[i]! + data[i + 1]! + data[i + 2]! < 200) dark++;
+          else if (data[i]! + data[i + 1]! + data[i + 2]! > 600) light++;
+        }
+        return { dark, light, size: `${canvas.width}x${canvas.height}` };
       }, word);
     await eventually(async () => (await read())?.size).toBe("640x400");
-    await eventually(async () => (await read())?.dark ?? 0).toBeGreaterThan(20);
+    await eventually(async () => {
+      const seen = await read();
+      return !!seen && seen.light > (word.width * word.height) / 2 && seen.dark > 20;
+    }).toBe(true);
     const before = (await read())!.dark;
     expect(await page.locator(".vnc-screen canvas").count()).toBe(0);
     await screenshot(page, "desktop-screenshots");
