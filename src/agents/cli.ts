@@ -47,14 +47,37 @@ export function agentCliPath(config: Config, agent: AgentName): string {
   return agent === "cursor" ? config.cursor.cliPath : config.agents[agent].cliPath;
 }
 
+/** How long a `--version` answer is reused: each probe spawns the CLI (a Node CLI takes ~1 s to start). */
+const VERSION_TTL_MS = 60_000;
+
 /**
- * Binds a lookup to the configured executables, so callers ask by agent name.
+ * Binds a lookup to the configured executables, so callers ask by agent name. Version probes of a
+ * found CLI are shared and reused for `versionTtlMs`, so `GET /agents` cannot be made to spawn five
+ * processes per request; a CLI that was not found is looked up afresh (cheap, and it may be installed).
  *
  * @example
  * const cliStatus = agentCliStatus(config, nodeCliLookup);
  * await cliStatus("codex", { version: true }); // { command: "codex", available: true, path, version: "codex-cli 0.169.0" }
  */
-export function agentCliStatus(config: Config, lookup: CliLookup): AgentCliStatus {
-  return (agent = config.agents.default, options = {}) =>
-    lookup(agentCliPath(config, agent), { variable: CLI_PATH_VARIABLES[agent], ...options });
+export function agentCliStatus(
+  config: Config,
+  lookup: CliLookup,
+  { versionTtlMs = VERSION_TTL_MS, now = Date.now }: { versionTtlMs?: number; now?: () => number } = {},
+): AgentCliStatus {
+  const versions = new Map<string, { at: number; status: Promise<CliStatus> }>();
+  return (agent = config.agents.default, options = {}) => {
+    const command = agentCliPath(config, agent);
+    const lookupOptions = { variable: CLI_PATH_VARIABLES[agent], ...options };
+    if (!options.version) return lookup(command, lookupOptions);
+    const cached = versions.get(command);
+    if (cached && now() - cached.at < versionTtlMs) return cached.status;
+    const status = lookup(command, lookupOptions);
+    const entry = { at: now(), status };
+    versions.set(command, entry);
+    const forget = () => {
+      if (versions.get(command) === entry) versions.delete(command);
+    };
+    status.then((found) => (found.available ? undefined : forget()), forget);
+    return status;
+  };
 }

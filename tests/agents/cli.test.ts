@@ -28,6 +28,35 @@ describe("agent executables", () => {
     expect(seen).toEqual([`${bin("gemini")} ${CLI_PATH_VARIABLES.gemini}`, "codex CODEX_CLI_PATH"]);
   });
 
+  it("shares and reuses a found CLI's version probe for a minute, and looks a missing one up again", async () => {
+    const config = loadConfig({ CODEX_CLI_PATH: bin("codex") }, { cwd: "/srv" });
+    let clock = 0;
+    let probes = 0;
+    let installed = false;
+    const status = agentCliStatus(
+      config,
+      async (command, options) => {
+        probes++;
+        if (command !== bin("codex") && !installed) return { command, available: false, error: "missing" };
+        return { command, available: true, ...(options.version ? { version: `v${probes}` } : {}) };
+      },
+      { now: () => clock },
+    );
+    // Concurrent callers share one probe; later ones within the minute reuse it.
+    const first = await Promise.all([status("codex", { version: true }), status("codex", { version: true })]);
+    expect(first.map((s) => s.version)).toEqual(["v1", "v1"]);
+    clock = 59_999;
+    expect((await status("codex", { version: true })).version).toBe("v1");
+    clock = 60_000;
+    expect((await status("codex", { version: true })).version).toBe("v2");
+    // Plain lookups are never cached; a CLI that was not found is probed again next time.
+    await status("codex");
+    expect(probes).toBe(3);
+    expect((await status("gemini", { version: true })).available).toBe(false);
+    installed = true;
+    expect(await status("gemini", { version: true })).toMatchObject({ available: true, version: "v5" });
+  });
+
   it("finds the installed CLIs and reports the versions they print", async () => {
     const versions = await Promise.all(
       ["claude", "codex", "gemini", "opencode"].map(

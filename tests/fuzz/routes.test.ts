@@ -128,7 +128,14 @@ async function probe(label: string, path: string, init: RequestInit, op: Operati
   sent++;
   let res: Response;
   try {
-    res = await ctx.app.request(path, { ...init, signal: AbortSignal.timeout(20_000) });
+    // A request that never answers is a finding too, named here rather than as the whole test timing out.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no answer within 60 s")), 60_000);
+    });
+    res = await Promise.race([ctx.app.request(path, { ...init, signal: AbortSignal.timeout(20_000) }), hung]).finally(() =>
+      clearTimeout(timer),
+    );
   } catch (error) {
     findings.push({ request: label, status: 0, problem: `the app threw: ${(error as Error).message}` });
     return;

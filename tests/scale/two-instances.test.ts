@@ -57,13 +57,13 @@ const sendAlternating = (c: Cluster, [first, second]: [ServerProcess, ServerProc
 /** Waits until the receiver accepted a callback for each of `n` runs and the database records every delivery as delivered. */
 async function waitAllCalledBack(c: Cluster, n: number) {
   await waitFor(() => new Set(c.receiver.accepted().map((r) => payload(r).runId)).size === n, {
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
     what: "a callback for every run",
   });
   await waitFor(
     async () =>
       Number((await c.db.execute("SELECT COUNT(*) AS n FROM callback_deliveries WHERE status != 'delivered'")).rows[0]?.n) === 0,
-    { timeoutMs: 10_000, what: "every delivery recorded" },
+    { timeoutMs: 60_000, what: "every delivery recorded" },
   );
 }
 
@@ -90,7 +90,7 @@ describe("two instances sharing one sqld and one Redis", () => {
     const runIds = sent.map((s) => s.runId);
     expect(new Set(runIds).size).toBe(N);
 
-    const runs = await waitSettled([b, a], runIds, 90_000);
+    const runs = await waitSettled([b, a], runIds, 240_000);
     for (const s of sent) {
       expect(runs.get(s.runId), `run ${s.n}: ${runs.get(s.runId)?.error}`).toMatchObject({
         status: "succeeded",
@@ -132,7 +132,7 @@ describe("two instances sharing one sqld and one Redis", () => {
     expect(errorLines(a.output())).toEqual([]);
     expect(errorLines(b.output())).toEqual([]);
     console.info(`scale-out: ${N} runs over two instances settled and called back in ${Date.now() - started} ms`);
-  }, 120_000);
+  }, 480_000);
 
   it("one instance SIGKILLed mid-work: the survivor fails its runs once as interrupted, drops none, runs none twice", async () => {
     const started = Date.now();
@@ -163,7 +163,7 @@ describe("two instances sharing one sqld and one Redis", () => {
     victim.child.kill("SIGKILL");
     await victim.exited;
 
-    const runs = await waitSettled([survivor], runIds, 60_000);
+    const runs = await waitSettled([survivor], runIds, 240_000);
     const interrupted = victims.filter((s) => runs.get(s.runId)?.status !== "succeeded");
     // The kill landed mid-work: some of the victim's runs had not finished.
     expect(interrupted.length).toBeGreaterThan(0);
@@ -210,5 +210,5 @@ describe("two instances sharing one sqld and one Redis", () => {
       `scale-out kill: ${interrupted.length} of the victim's ${victims.length} runs failed as interrupted, ` +
         `${N - interrupted.length} succeeded; settled and called back in ${Date.now() - started} ms`,
     );
-  }, 120_000);
+  }, 480_000);
 });

@@ -155,7 +155,8 @@ describe("the tasks pages, in real Chromium against the real server, its task en
     await page.waitForURL(/#\/tasks$/);
     await tab("Completed").click();
     await page.waitForURL(/#\/tasks\?tab=completed$/);
-    expect(await tab("Completed").getAttribute("aria-selected")).toBe("true");
+    // The URL changes before the tab list re-renders.
+    await eventually(() => tab("Completed").getAttribute("aria-selected")).toBe("true");
     const rows = page.getByRole("tabpanel").locator("tbody tr");
     await eventually(() => rows.count()).toBe(1);
     expect(await rows.first().locator(".task-badge").textContent()).toBe("Completed");
@@ -305,7 +306,7 @@ describe("the tasks pages, in real Chromium against the real server, its task en
     await rows.filter({ has: page.locator(`a[href="#/tasks/${id}"]`) }).waitFor();
     await page.keyboard.press("Home");
     await page.waitForURL(/#\/tasks$/);
-    expect(await tab("All").getAttribute("aria-selected")).toBe("true");
+    await eventually(() => tab("All").getAttribute("aria-selected")).toBe("true");
   }, 90_000);
 
   it("refuses an empty description with its message, names the field of the server's refusals, and labels every control", async () => {
