@@ -22,7 +22,9 @@ describe("DES for VNC authentication", () => {
     expect(hex(answer.subarray(0, 8))).toBe(hex(answer.subarray(8)));
     expect(hex(vncAuthResponse("password-longer", challenge))).toBe(hex(answer));
     // "password" mirrored byte by byte is the DES key.
-    const mirrored = new Uint8Array([...Buffer.from("password")].map((b) => Number.parseInt([...b.toString(2).padStart(8, "0")].reverse().join(""), 2)));
+    const mirrored = new Uint8Array(
+      [...Buffer.from("password")].map((b) => Number.parseInt([...b.toString(2).padStart(8, "0")].reverse().join(""), 2)),
+    );
     expect(hex(answer.subarray(0, 8))).toBe(hex(desEncryptBlock(mirrored, challenge.subarray(0, 8))));
     expect(() => vncAuthResponse("x", new Uint8Array(8))).toThrow(RangeError);
   });
@@ -74,7 +76,9 @@ describe("the relay's RFB framing of the viewer's messages", () => {
   it("ends the stream on an unknown message type or one over the size limit", () => {
     expect(() => createClientFramer().push(new Uint8Array([99, 0, 0]))).toThrow("Unknown RFB client message type 99");
     const huge = [6, 0, 0, 0, 0, 0x10, 0, 0];
-    expect(() => createClientFramer({ maxMessageBytes: 1024 }).push(new Uint8Array(huge))).toThrow(/over the relay's 1024-byte limit/);
+    expect(() => createClientFramer({ maxMessageBytes: 1024 }).push(new Uint8Array(huge))).toThrow(
+      /over the relay's 1024-byte limit/,
+    );
   });
 });
 
@@ -113,7 +117,11 @@ describe("the relay's handshakes", () => {
     reader.push(new Uint8Array([0, 0, 0, 1, 0, 0, 0, 12]));
     reader.push(new TextEncoder().encode("Wrong passwd"));
     await expect(done).rejects.toThrow("The VNC server refused the relay's password (Wrong passwd)");
-    expect(written.map(hex)).toEqual([hex(new TextEncoder().encode("RFB 003.008\n")), "02", hex(vncAuthResponse("secret", challenge))]);
+    expect(written.map(hex)).toEqual([
+      hex(new TextEncoder().encode("RFB 003.008\n")),
+      "02",
+      hex(vncAuthResponse("secret", challenge)),
+    ]);
   });
 
   it("asks for DESKTOP_VNC_PASSWORD when the server wants one and none is set, and refuses RFB 3.3", async () => {
