@@ -172,6 +172,16 @@ describe.each(RUNTIMES)("the live desktop relay on %s", (runtime) => {
     expect(await mouse()).not.toEqual({ x: 5, y: 5 });
   });
 
+  it("ends a viewer that sends a message the relay cannot frame (1002), and goes on serving others", async () => {
+    const viewer = await open();
+    viewer.ws.send(new Uint8Array([99, 1, 2, 3]));
+    expect(await viewer.closed).toEqual({ code: 1002, reason: "Unknown RFB client message type 99" });
+    await waitFor(async () => (await status()).vnc.viewers === 0, { what: "the place to be given back" });
+    const next = await open();
+    expect(await roundTrip(next)).toBe(0);
+    await next.close();
+  });
+
   it("lets at most DESKTOP_VNC_MAX_VIEWERS watch at once; one leaving makes room", async () => {
     const first = await open();
     const second = await open();
