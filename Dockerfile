@@ -52,8 +52,8 @@ RUN mkdir -p /data /repositories && chown node:node /data /repositories
 
 # ---- desktop: `docker build --target desktop .` — computer use on its own X display ------------
 # Xvfb + openbox (started by `npm run desktop`, which then runs the CMD's command with DISPLAY set),
-# the X tools the desktop actions use, xterm as the "terminal" application and x11vnc to watch it
-# (`x11vnc -display :99 -localhost -passwd ...` inside the container). Run it as the runner itself
+# the X tools the desktop actions use, xterm as the "terminal" application and x11vnc, which the
+# runner starts itself for the web UI's live desktop view (GET /desktop/vnc; DESKTOP_VNC=off to not). Run it as the runner itself
 # (default CMD), or as a separate desktop sidecar: CMD ["npm", "run", "desktop", "--", ":99",
 # "1280x800", "--", "npm", "run", "sidecar"] with SIDECAR_ROOT=/home/node (it holds the files root).
 FROM base AS desktop

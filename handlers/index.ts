@@ -27,6 +27,8 @@ import executeAsync from "./cursor/execute/async/post";
 import execute from "./cursor/execute/post";
 import iterateAsync from "./cursor/iterate/async/post";
 import iterate from "./cursor/iterate/post";
+import desktopStatus from "./desktop/status/get";
+import desktopVnc from "./desktop/vnc/get";
 import gitCheckout from "./git/checkout/post";
 import gitClone from "./git/clone/post";
 import gitPull from "./git/pull/post";
@@ -121,6 +123,8 @@ export const endpoints: Endpoint[] = [
   gitStatus,
   computerUse,
   computerUseScreenshot,
+  desktopStatus,
+  desktopVnc,
   mcpComputer,
   // WebSockets, then the agent router, then the conversation router; its parameter routes go
   // LAST so no fixed `/api/...` route above is ever read as a conversation id.

@@ -16,6 +16,9 @@ import { createIdempotencyStore, type IdempotencyStore } from "./db/idempotency"
 import { createSettings, type Settings } from "./db/settings";
 import { createTasks, type Tasks } from "./db/tasks";
 import { type ActionRecorder, createDesktop, type Desktop } from "./desktop/service";
+import { createControlCheck } from "./desktop/vnc/control";
+import { type ConnectTcp, createVncRelay, type VncRelay } from "./desktop/vnc/relay";
+import { createVncServer, type VncLauncher } from "./desktop/vnc/server";
 import { createProviders } from "./desktop-agent/providers";
 import { createSlots, type Slots } from "./exec/slots";
 import type { Executor } from "./exec/types";
@@ -90,6 +93,8 @@ export interface Deps {
   ui?: UiAssets;
   /** Computer use: Bytebot's desktop actions on the configured X display, through the executor. */
   desktop: Desktop;
+  /** The live desktop view's WebSocket → VNC relay (`/desktop/vnc`); absent where no TCP is at hand (Workers). */
+  vnc?: VncRelay;
 }
 
 export interface DepsInput {
@@ -127,6 +132,12 @@ export interface DepsInput {
    * for recording a user's actions while a task is under USER control (B§3.9). Absent: nothing recorded.
    */
   desktopRecorder?: ActionRecorder;
+  /** Node (and Bun): TCP connections for the live desktop view's relay. Absent: no live view (Workers). */
+  connectTcp?: ConnectTcp;
+  /** Node with the local executor: starts x11vnc on the display. Absent: only DESKTOP_VNC_URL gives a live view. */
+  vncLauncher?: VncLauncher;
+  /** Why there is no launcher, for GET /desktop/status. */
+  vncLauncherMissing?: string;
 }
 
 /** Runtime-neutral wiring: every entry (Node server, Worker, tests) ends here. */
@@ -249,5 +260,23 @@ export function buildDeps(input: DepsInput): Deps {
     ...(input.metrics ? { metrics: input.metrics({ db, slots }) } : {}),
     ...(input.ui ? { ui: input.ui } : {}),
     desktop,
+    ...(input.connectTcp
+      ? {
+          vnc: createVncRelay({
+            server: createVncServer({
+              config: config.vnc,
+              desktop: config.desktop,
+              ...(input.vncLauncher ? { launch: input.vncLauncher } : {}),
+              ...(input.vncLauncherMissing ? { noLauncherReason: input.vncLauncherMissing } : {}),
+              log,
+            }),
+            connect: input.connectTcp,
+            // View-only unless the task is under USER control: the takeover guard decides, as for POST /computer-use.
+            control: createControlCheck({ guard: (taskId) => taskEngine.userActions.guard(taskId) }),
+            maxViewers: config.vnc.maxViewers,
+            log,
+          }),
+        }
+      : {}),
   };
 }

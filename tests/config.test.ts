@@ -246,3 +246,28 @@ describe("malformed values", () => {
     expect(() => load({ SOMETHING_ELSE: "whatever", PATH: "/usr/bin" })).not.toThrow();
   });
 });
+
+describe("the live desktop view (DESKTOP_VNC*)", () => {
+  it("is on by default, with our own x11vnc, four viewers and a password generated per start", () => {
+    expect(load().vnc).toEqual({ enabled: true, external: undefined, password: undefined, maxViewers: 4, x11vncPath: "x11vnc" });
+  });
+
+  it("reads an existing server's address (vnc://, tcp:// or host:port; port 5900 by default) and password", () => {
+    expect(load({ DESKTOP_VNC_URL: "vnc://10.0.0.5:5901", DESKTOP_VNC_PASSWORD: "pw" }).vnc).toMatchObject({
+      external: { host: "10.0.0.5", port: 5901 },
+      password: "pw",
+    });
+    expect(load({ DESKTOP_VNC_URL: "desktop" }).vnc.external).toEqual({ host: "desktop", port: 5900 });
+    expect(load({ DESKTOP_VNC_URL: "tcp://[::1]:5902" }).vnc.external).toEqual({ host: "::1", port: 5902 });
+    expect(load({ DESKTOP_VNC: "off", DESKTOP_VNC_MAX_VIEWERS: "2" }).vnc).toMatchObject({ enabled: false, maxViewers: 2 });
+  });
+
+  it("refuses a malformed address or viewer count with one line", () => {
+    expect(() => load({ DESKTOP_VNC_URL: "http://x:1" })).toThrow(
+      'Invalid configuration: DESKTOP_VNC_URL expects vnc://host:port (e.g. vnc://127.0.0.1:5900), got "http://x:1"',
+    );
+    expect(() => load({ DESKTOP_VNC_URL: "vnc://x:70000" })).toThrow(/DESKTOP_VNC_URL expects vnc:\/\/host:port/);
+    expect(() => load({ DESKTOP_VNC_MAX_VIEWERS: "0" })).toThrow(/DESKTOP_VNC_MAX_VIEWERS expects an integer from 1 to 64/);
+    expect(() => load({ DESKTOP_VNC: "maybe" })).toThrow(/DESKTOP_VNC expects true or false/);
+  });
+});

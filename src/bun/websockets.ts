@@ -3,14 +3,17 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Hono } from "hono";
 import { type BunWebSocketData, upgradeWebSocket, websocket } from "hono/bun";
 import type { Deps } from "../deps";
+import { VNC_PATH } from "../desktop/vnc/handshake";
 import { checkHandshake, type HandshakeVerdict } from "../realtime/handshake";
 import { createRealtimeHub, type RealtimeSocket } from "../realtime/hub";
+import { createBunVncUpgrade, isVncSocket, type VncSocketData } from "./vnc-websocket";
 
 /** Clients only ever send pings/pongs or ignored chatter; a big frame is refused outright (as on Node). */
 const MAX_INCOMING_BYTES = 64 * 1024;
 
 type Accepted = Extract<HandshakeVerdict, { ok: true }>;
 type BunSocket = ServerWebSocket<BunWebSocketData>;
+type AnySocket = ServerWebSocket<BunWebSocketData | VncSocketData>;
 
 interface Connection {
   handle: RealtimeSocket;
@@ -49,7 +52,7 @@ export function isUpgradeRequest(request: Request): boolean {
  *             websocket: realtime.websocket });
  * await realtime.close(); // on shutdown, before server.stop()
  */
-export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "conversationStore" | "taskEngine">) {
+export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "conversationStore" | "taskEngine" | "vnc">) {
   const { config, log } = deps;
   const hub = createRealtimeHub({
     store: deps.conversationStore,
@@ -58,6 +61,8 @@ export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "convers
     tasks: deps.taskEngine.realtime,
   });
   const connections = new Map<BunSocket, Connection>();
+  // The live desktop view's relay (GET /desktop/vnc) shares the port and the `websocket` handler.
+  const vnc = createBunVncUpgrade(deps);
 
   const wrap = (ws: BunSocket): RealtimeSocket => ({
     send: (text) => {
@@ -124,10 +129,16 @@ export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "convers
     return refuse(500, "text/plain; charset=utf-8", "Internal Server Error");
   });
 
-  const handler: WebSocketHandler<BunWebSocketData> = {
-    ...websocket,
-    pong: (ws) => {
-      const connection = connections.get(ws);
+  const handler: WebSocketHandler<BunWebSocketData | VncSocketData> = {
+    open: (ws) => (isVncSocket(ws.data) ? vnc.open(ws as ServerWebSocket<VncSocketData>) : websocket.open(ws as BunSocket)),
+    message: (ws, message) =>
+      isVncSocket(ws.data)
+        ? vnc.message(ws as ServerWebSocket<VncSocketData>, message)
+        : websocket.message(ws as BunSocket, message),
+    close: (ws, code, reason) =>
+      isVncSocket(ws.data) ? vnc.closed(ws as ServerWebSocket<VncSocketData>) : websocket.close(ws as BunSocket, code, reason),
+    pong: (ws: AnySocket) => {
+      const connection = connections.get(ws as BunSocket);
       if (connection) connection.alive = true;
     },
     maxPayloadLength: MAX_INCOMING_BYTES,
@@ -155,7 +166,8 @@ export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "convers
   return {
     hub,
     /** Answers an upgrade request (see isUpgradeRequest): a refusal, or the switch to a WebSocket. */
-    fetch: (request: Request, server: Server) => upgrades.fetch(request, server),
+    fetch: (request: Request, server: Server) =>
+      new URL(request.url).pathname === VNC_PATH ? vnc.fetch(request, server) : upgrades.fetch(request, server),
     /** Bun.serve's `websocket` option. */
     websocket: handler,
     /** Says goodbye (1001) to every client and stops the feed subscription. */
@@ -173,7 +185,7 @@ export function createBunWebSockets(deps: Pick<Deps, "config" | "log" | "convers
             }, 1000).unref();
           }),
       );
-      await Promise.all(closing);
+      await Promise.all([...closing, vnc.close()]);
     },
   };
 }

@@ -14,6 +14,7 @@ import { runsConfig, runsEnv } from "./runs";
 import { secretsConfig, secretsEnv } from "./secrets";
 import { serverConfig, serverEnv } from "./server";
 import { tasksConfig, tasksEnv } from "./tasks";
+import { vncConfig, vncEnv } from "./vnc";
 import { workspaceConfig, workspaceEnv } from "./workspace";
 
 /**
@@ -49,6 +50,7 @@ const envSchema = z.object({
   ...secretsEnv,
   ...desktopEnv,
   ...desktopAgentEnv,
+  ...vncEnv,
 });
 
 function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
@@ -70,6 +72,7 @@ function buildConfig(e: z.infer<typeof envSchema>, ctx: BuildContext) {
     ...secretsConfig(e, ctx),
     ...desktopConfig(e, ctx),
     ...desktopAgentConfig(e, ctx),
+    ...vncConfig(e, ctx),
   };
 }
 

@@ -17,13 +17,15 @@ export type Listen = (deps: Deps, options: { beforeDatabaseClose?: () => Promise
 
 /**
  * After the listener has closed: the work passed in (the background's stop), the desktop's clipboard
- * owner, the conversation store, then the database. Errors are logged, never thrown: shutdown always finishes.
+ * owner, the live view's relay and x11vnc, the conversation store, then the database. Errors are
+ * logged, never thrown: shutdown always finishes.
  */
 export async function closeDeps(deps: Deps, beforeDatabaseClose?: () => Promise<void>): Promise<void> {
   const { log } = deps;
   await (beforeDatabaseClose?.() ?? Promise.resolve())
     .catch((error) => log.error({ err: error }, "Error during shutdown"))
     .then(() => deps.desktop.close())
+    .then(() => deps.vnc?.close())
     .then(() => deps.conversationStore.close())
     .catch((error) => log.error({ err: error }, "Error closing the conversation store"))
     .finally(() => deps.db.close());

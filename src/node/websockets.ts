@@ -3,27 +3,14 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Deps } from "../deps";
+import { VNC_PATH } from "../desktop/vnc/handshake";
 import { checkHandshake } from "../realtime/handshake";
 import { createRealtimeHub, type RealtimeSocket } from "../realtime/hub";
+import { refuseUpgrade as refuse } from "./refuse-upgrade";
+import { createNodeVncUpgrade } from "./vnc-websocket";
 
 /** Clients only ever send pings/pongs or ignored chatter; a big frame is refused outright. */
 const MAX_INCOMING_BYTES = 64 * 1024;
-
-const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 404: "Not Found" };
-
-/** Answers a handshake with a plain HTTP response and closes the socket, as the original did (§2.5). */
-function refuse(socket: Duplex, status: number, contentType: string, body: string, headers: Record<string, string> = {}) {
-  if (socket.destroyed) return;
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ""}`,
-    "Connection: close",
-    `Content-Type: ${contentType}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
-  socket.once("finish", () => socket.destroy());
-}
 
 /**
  * Serves the WebSocket endpoints of §2.5 on the Node server: `/api/ws`, `/conversations/api/ws`
@@ -36,7 +23,10 @@ function refuse(socket: Duplex, status: number, contentType: string, body: strin
  * const realtime = attachWebSockets(server, deps);
  * await realtime.close(); // on shutdown, before server.close() can finish
  */
-export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "log" | "conversationStore" | "taskEngine">) {
+export function attachWebSockets(
+  server: Server,
+  deps: Pick<Deps, "config" | "log" | "conversationStore" | "taskEngine" | "vnc">,
+) {
   const { config, log } = deps;
   const hub = createRealtimeHub({
     store: deps.conversationStore,
@@ -45,6 +35,8 @@ export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "lo
     tasks: deps.taskEngine.realtime,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INCOMING_BYTES });
+  // The live desktop view's relay (GET /desktop/vnc) shares the port and the `upgrade` event.
+  const vnc = createNodeVncUpgrade(deps);
   const alive = new WeakMap<WebSocket, boolean>();
   const sockets = new Map<WebSocket, RealtimeSocket>();
 
@@ -59,6 +51,7 @@ export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "lo
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {}); // a client vanishing mid-handshake is not our error
     const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname === VNC_PATH) return vnc.upgrade(request, socket, head, url);
     const verdict = await checkHandshake({ url, authorization: request.headers.authorization, tokens: config.auth.tokens });
     if (!verdict.ok) return refuse(socket, verdict.status, verdict.contentType, verdict.body, verdict.headers);
     if (request.headers.upgrade?.toLowerCase() !== "websocket") {
@@ -125,7 +118,7 @@ export function attachWebSockets(server: Server, deps: Pick<Deps, "config" | "lo
             }, 1000).unref();
           }),
       );
-      await Promise.all(closing);
+      await Promise.all([...closing, vnc.close()]);
       wss.close();
     },
   };

@@ -15,13 +15,23 @@ import { resolveRepository } from "../repos/safe-path";
 import { createRepoServices } from "../repos/services";
 import { writeTaskFiles } from "../repos/task-files";
 import { createWorkspaceFiles } from "../repos/workspace-files";
+import { RUNNER_SECRETS } from "../runs/agent-env";
 import { sealSecretsAtRest } from "../secrets/at-rest";
 import { createSecretCipher } from "../secrets/cipher";
 import { nodeCliLookup } from "./cli-status";
 import { migrateUp, openNodeDatabase } from "./database";
 import { createNodeInstanceProbe } from "./instance-probe";
 import { createNodeMetrics } from "./metrics";
+import { connectTcp } from "./tcp";
 import { diskUiAssets } from "./ui-assets";
+import { x11vncLauncher } from "./x11vnc";
+
+/** The environment without the runner's own secrets (x11vnc has no business with API tokens). */
+const withoutSecrets = (env: Record<string, string | undefined>) => {
+  const copy = { ...env };
+  for (const key of RUNNER_SECRETS) delete copy[key];
+  return copy;
+};
 
 /**
  * Node wiring: environment → config → logger → database (migrated) → deps.
@@ -89,5 +99,10 @@ export async function createNodeDeps(
     workspaceFiles: createWorkspaceFiles({ catalogPath: config.mcp.configPath }),
     ui: diskUiAssets(),
     desktopRecorder: options.desktopRecorder,
+    connectTcp,
+    // x11vnc must run where the display is: here with the local executor; a sidecar's host runs its own (DESKTOP_VNC_URL).
+    ...(config.executor.kind === "local"
+      ? { vncLauncher: x11vncLauncher({ command: config.vnc.x11vncPath, env: withoutSecrets(env) }) }
+      : { vncLauncherMissing: "the executor is a sidecar, so the display is on its host" }),
   });
 }

@@ -43,6 +43,8 @@ export async function makeTestContext(
     dir,
     logs,
     cleanup: () => {
+      // An x11vnc started for the live view (GET /desktop/status) is stopped with the context.
+      void deps.vnc?.close();
       deps.db.close();
       rmSync(dir, { recursive: true, force: true });
     },

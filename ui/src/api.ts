@@ -8,6 +8,7 @@ import type {
   Agent,
   CallbackDelivery,
   Conversation,
+  DesktopViewStatus,
   FileNode,
   GitStatus,
   MessageGroup,
@@ -122,6 +123,20 @@ const segment = encodeURIComponent;
 
 export const api = {
   queueHealth: (options: CallOptions = {}) => call<QueueHealth>("/health/queue", options),
+
+  desktopStatus: (signal?: AbortSignal) => call<DesktopViewStatus>("/desktop/status", { signal }),
+  /** The screen as a PNG (the live view's fallback); with a taskId the takeover guard applies. */
+  screenshot: async (signal?: AbortSignal): Promise<Blob> => {
+    let res: Response;
+    try {
+      res = await fetch("/computer-use/screenshot", { headers: { Accept: "image/png", ...authHeaders() }, signal });
+    } catch (error) {
+      if ((error as Error).name === "AbortError") throw error;
+      throw new ApiError(0, "Cannot reach the server. Check that cursor-runner is running, then try again.");
+    }
+    if (!res.ok) throw await errorFrom(res);
+    return res.blob();
+  },
 
   runs: (params: { limit?: number; offset?: number; status?: string; agent?: string }, signal?: AbortSignal) =>
     call<RunList>(`/runs${query(params)}`, { signal }),

@@ -267,3 +267,10 @@ export interface TaskFrame {
   message?: TaskMessage;
   error?: string;
 }
+
+/** GET /desktop/status: the display, and whether the live view (VNC) can be had. */
+export interface DesktopViewStatus {
+  desktop: { enabled: boolean; available: boolean; display?: string; width?: number; height?: number; error?: string };
+  vnc: { available: boolean; source?: "x11vnc" | "external"; reason?: string; viewers: number; maxViewers: number; path: string };
+  screenshot: string;
+}
