@@ -26,16 +26,24 @@ const createTasks = (c: Cluster, n: number, prompt: (n: number) => string) =>
 const allTasks = async (c: Cluster): Promise<Task[]> =>
   (await c.db.execute("SELECT id, status, attempts, interruptions, run_id, error FROM agent_tasks")).rows as unknown as Task[];
 
-const waitAllCompleted = (c: Cluster, n: number, timeoutMs: number) =>
-  waitFor(
-    async () => {
-      const tasks = await allTasks(c);
-      const failed = tasks.find((t) => t.status === "FAILED" || t.status === "CANCELLED");
-      if (failed) throw new Error(`task ${failed.id} ${failed.status}: ${failed.error}`);
-      return tasks.length === n && tasks.every((t) => t.status === "COMPLETED") && tasks;
-    },
-    { timeoutMs, intervalMs: 200, what: `all ${n} tasks completed` },
-  );
+const waitAllCompleted = async (c: Cluster, n: number, timeoutMs: number) => {
+  let seen = "none yet";
+  try {
+    return await waitFor(
+      async () => {
+        const tasks = await allTasks(c);
+        const failed = tasks.find((t) => t.status === "FAILED" || t.status === "CANCELLED");
+        if (failed) throw new Error(`task ${failed.id} ${failed.status}: ${failed.error}`);
+        seen = JSON.stringify(Object.fromEntries(countBy(tasks, (t) => String(t.status))));
+        return tasks.length === n && tasks.every((t) => t.status === "COMPLETED") && tasks;
+      },
+      { timeoutMs, intervalMs: 200, what: `all ${n} tasks completed` },
+    );
+  } catch (error) {
+    // Say where it stood, so a stall shows which state the tasks were stuck in.
+    throw new Error(`${(error as Error).message}; tasks by status: ${seen}`);
+  }
+};
 
 /** The runs of tasks (mode 'task'), with who ran them and when. */
 const taskRuns = async (c: Cluster) =>
