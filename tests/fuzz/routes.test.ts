@@ -127,20 +127,27 @@ const STACK = /\n\s+at .+[:(]\d+:\d+|(?:Error|TypeError|RangeError): .+\n\s+at /
 async function probe(label: string, path: string, init: RequestInit, op: Operation, authenticated: boolean) {
   sent++;
   let res: Response;
+  let text: string;
+  // A request that never answers, or a body that never ends, is a finding too, named here rather
+  // than as the whole test timing out.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no complete answer within 60 s")), 60_000);
+  });
   try {
-    // A request that never answers is a finding too, named here rather than as the whole test timing out.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("no answer within 60 s")), 60_000);
-    });
-    res = await Promise.race([ctx.app.request(path, { ...init, signal: AbortSignal.timeout(20_000) }), hung]).finally(() =>
-      clearTimeout(timer),
-    );
+    [res, text] = await Promise.race([
+      (async () => {
+        const answer = await ctx.app.request(path, { ...init, signal: AbortSignal.timeout(20_000) });
+        return [answer, await answer.text().catch(() => "")] as const;
+      })(),
+      hung,
+    ]);
   } catch (error) {
     findings.push({ request: label, status: 0, problem: `the app threw: ${(error as Error).message}` });
     return;
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text().catch(() => "");
   const key = `${op.method} ${op.path}`;
   const counts = seenStatuses.get(key) ?? new Map<number, number>();
   counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
