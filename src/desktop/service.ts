@@ -4,52 +4,18 @@ import type { Executor } from "../exec/types";
 import { HttpError } from "../http/errors";
 import type { Logger } from "../log";
 import type { ActionName, ComputerAction, Coordinates } from "./actions";
-import { type ApplicationResult, createApplications } from "./applications";
+import { createApplications } from "./applications";
 import { parseMouseLocation, pngSize, screenshotArgs } from "./capture";
 import { createClipboard } from "./clipboard";
 import { type CommandContext, runCommand } from "./commands";
 import { createDisplayProbe, type DesktopStatus, DISABLED_MESSAGE } from "./display";
-import { createFiles, type ReadFileResult, type WriteFileResult } from "./files";
+import { createFiles } from "./files";
+import { createInput, sleep } from "./input";
 import { DEFAULT_TYPE_DELAY_MS } from "./limits";
-import { planTyping, scratchKeycodes } from "./typing";
+import type { ActionContext, ActionRecord, ActionRecorder, ActionResult, ScreenshotResult } from "./results";
 import * as xdotool from "./xdotool";
 
-export type ScreenshotResult = { image: string; width: number; height: number };
-export type ActionResult =
-  | { success: true }
-  | ScreenshotResult
-  | { x: number; y: number }
-  | ReadFileResult
-  | WriteFileResult
-  | ApplicationResult;
-
-/** Who asked for an action: the HTTP route, the MCP server or the desktop agent, and for which task (if any). */
-export interface ActionContext {
-  source: "http" | "mcp" | "agent";
-  /** The task the action belongs to (POST /computer-use `taskId`), for takeover recording. */
-  taskId?: string;
-  /** Aborted when the request goes away: the running command is stopped (held keys are released). */
-  signal?: AbortSignal;
-}
-
-/** What the recorder hook is told after every action, successful or not. */
-export interface ActionRecord {
-  action: ComputerAction;
-  source: ActionContext["source"];
-  taskId?: string;
-  startedAt: string;
-  durationMs: number;
-  /** The result (a screenshot's is `{image, width, height}`, base64 PNG) when the action succeeded. */
-  result?: ActionResult;
-  /** Status and message when it failed. */
-  error?: { status: number; message: string };
-}
-
-/**
- * Called after each action (item 6 wires it to tasks under USER control: the user's actions become
- * task messages). Awaited, but its failure never fails the action: it is logged.
- */
-export type ActionRecorder = (record: ActionRecord) => Promise<void> | void;
+export type { ActionContext, ActionRecord, ActionRecorder, ActionResult, ScreenshotResult } from "./results";
 
 export interface DesktopOptions {
   config: DesktopConfig;
@@ -61,24 +27,6 @@ export interface DesktopOptions {
   /** Checked before an action that names a task (throws to refuse it: the task is not the user's to drive). */
   guard?: (taskId: string) => Promise<void>;
 }
-
-/** Pause before remapping keycodes for the next batch of a long text, so the client has read the last one. */
-const REMAP_PAUSE_MS = 50;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new HttpError(409, "The request was aborted"));
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(new HttpError(409, "The request was aborted"));
-    }
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 
 /** Every point an action names, with the field path a 400 should name. */
 function pointsOf(action: ComputerAction): [string, Coordinates][] {
@@ -112,16 +60,7 @@ export function createDesktop(options: DesktopOptions) {
   const files = createFiles(ctx, { root: config.filesRoot, maxBytes: config.maxFileBytes });
   const apps = createApplications(ctx, { table: config.applications, windowWaitMs: config.applicationWaitMs });
 
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Runs input actions one after another. */
-  const exclusive = <T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(() => {
-      if (signal?.aborted) throw new HttpError(409, "The request was aborted before it ran");
-      return work();
-    });
-    queue = next.catch(() => {});
-    return next;
-  };
+  const { exclusive, input, typeText } = createInput(ctx, log);
 
   /** Any command finding the display gone makes the next request probe again. */
   const watched = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -135,43 +74,6 @@ export function createDesktop(options: DesktopOptions) {
 
   const requireEnabled = () => {
     if (!config.enabled) throw new HttpError(503, DISABLED_MESSAGE);
-  };
-
-  /** Runs an input plan; if it fails half-way, releases what it held down, then rethrows. */
-  const input = async (plan: xdotool.InputPlan, signal?: AbortSignal) => {
-    try {
-      await runCommand(ctx, { command: "xdotool", args: plan.args, expectedMs: plan.expectedMs, signal });
-    } catch (error) {
-      const release = xdotool.releaseArgs(plan);
-      if (release) {
-        await runCommand(ctx, { command: "xdotool", args: release }).catch((releaseError) =>
-          log.error({ err: releaseError }, "Could not release held keys after a failed desktop action"),
-        );
-      }
-      throw error;
-    }
-  };
-
-  const typeText = async (text: string, delay: number, signal?: AbortSignal) => {
-    const needsMapping = [...text].some((char) => char.codePointAt(0)! >= 0x80);
-    const scratch = needsMapping ? scratchKeycodes((await runCommand(ctx, { command: "xmodmap", args: ["-pke"] })).stdout) : [];
-    if (needsMapping && scratch.length === 0)
-      log.warn("No free keycode to map characters onto; non-ASCII typing falls back to xdotool's");
-    const batches = planTyping(text, scratch);
-    for (const [index, batch] of batches.entries()) {
-      if (batch.mappings.length > 0) {
-        if (index > 0) await sleep(REMAP_PAUSE_MS, signal);
-        await runCommand(ctx, { command: "xmodmap", args: batch.mappings.flatMap((m) => ["-e", m]), signal });
-      }
-      // Shift (and AltGr) are pressed by xdotool for some characters: released if typing is cut off.
-      const plan = {
-        args: ["key", "--delay", String(delay), ...batch.keys],
-        heldKeys: ["Shift_L", "ISO_Level3_Shift"],
-        heldButtons: [],
-        expectedMs: batch.keys.length * (delay + 2),
-      };
-      await input(plan, signal);
-    }
   };
 
   const screenshot = async (scale = config.screenshotScale, signal?: AbortSignal): Promise<ScreenshotResult> => {

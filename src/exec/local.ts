@@ -3,7 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { deferred } from "./deferred";
 import { createCapture } from "./local-capture";
 import { reapGroup, signalGroup } from "./local-group";
+import { settleMessage } from "./settle-message";
 import type { Executor, OutputChunk, ProcessHandle, ProcessResult, ProcessSpec, SettleReason } from "./types";
+
+export { settleMessage } from "./settle-message";
 
 export interface LocalExecutorOptions {
   /** SIGTERM → SIGKILL grace when the spec gives none. Default 1000 ms. */
@@ -21,27 +24,6 @@ type Stream = OutputChunk["stream"];
 
 /** setTimeout fires at once for delays above 2^31-1 ms, so longer limits are clamped. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/** The error text of each reason; the original's exact strings where it had one (spec §4.5). */
-export function settleMessage(reason: SettleReason, spec: ProcessSpec): string | undefined {
-  switch (reason) {
-    case "timeout":
-      return `Command timeout after ${spec.hardTimeoutMs}ms`;
-    case "idle":
-      return `No output from cursor-cli for ${spec.idleTimeoutMs}ms`;
-    case "output_cap":
-      return `Output size exceeded limit: ${spec.maxOutputBytes} bytes`;
-    case "cancelled":
-      return "Run cancelled";
-    case "spawn_error":
-      return `Failed to start ${spec.command}`;
-    case "lost":
-      return "The runner lost contact with the process";
-    case "exited":
-    case "ended_after_result":
-      return undefined;
-  }
-}
 
 /**
  * The local executor: one child process per run, spawned detached (its own process group) with an

@@ -1,25 +1,14 @@
 import { isStoreUnavailable } from "../conversations/errors";
 import type { ConversationChange, ConversationStore, Unsubscribe } from "../conversations/types";
 import type { Logger } from "../log";
+import { createConnections, type RealtimeSocket } from "./connections";
 import { type ConversationRecord, changeFrame, errorFrame, notFoundFrame, snapshotFrame } from "./frames";
 import type { HandshakeVerdict } from "./handshake";
+import { type TaskEventLike, type TaskSource, taskEventFrame, taskSnapshotFrame } from "./task-frames";
 import { type ConversationFamily, familyOfChange, taskTopic, topicOf } from "./topics";
 
-/** What the hub reads of the task engine: its change log, and tasks and messages as the API shows them. */
-export interface TaskSource {
-  subscribe(listener: (event: { taskId: string; type: string; data: Record<string, unknown> }) => void): Unsubscribe;
-  task(id: string): Promise<unknown | null>;
-  message(id: string): Promise<unknown | null>;
-}
-
-/** What the hub needs of a connected socket; the Node attachment wraps a `ws` WebSocket. */
-export interface RealtimeSocket {
-  send(text: string): void;
-  /** Bytes queued but not yet written to the network. */
-  readonly bufferedAmount: number;
-  /** Ends the connection at once (a close handshake would queue behind the backlog). */
-  terminate(): void;
-}
+export type { RealtimeSocket } from "./connections";
+export type { TaskSource } from "./task-frames";
 
 export interface RealtimeHubOptions {
   store: ConversationStore;
@@ -28,13 +17,6 @@ export interface RealtimeHubOptions {
   maxBufferedBytes: number;
   /** The task engine, for `/tasks/ws` sockets (absent: those get an error frame). */
   tasks?: TaskSource;
-}
-
-interface Client {
-  socket: RealtimeSocket;
-  topic: string;
-  /** Frames that arrived before the snapshot went out; sent right after it, in order. */
-  pending: string[] | null;
 }
 
 /**
@@ -52,45 +34,17 @@ interface Client {
  */
 export function createRealtimeHub(options: RealtimeHubOptions) {
   const { store, log } = options;
-  const topics = new Map<string, Set<Client>>();
-  const clients = new Map<RealtimeSocket, Client>();
+  const connections = createConnections(options);
+  const { topics, clients, register } = connections;
   /** Topics with a broadcast running, and the newest change waiting behind it. */
   const broadcasts = new Map<string, { next: ConversationChange | null }>();
   let subscription: Unsubscribe | undefined;
   let taskSubscription: Unsubscribe | undefined;
   /** Task frames go out one event at a time, in the log's order. */
   let taskFrames: Promise<void> = Promise.resolve();
-  let closed = false;
 
   const read = (family: ConversationFamily, id: string): Promise<ConversationRecord | null> =>
     family === "conversation" ? store.getConversation(id) : store.getAgentConversation(id);
-
-  const remove = (client: Client) => {
-    clients.delete(client.socket);
-    const set = topics.get(client.topic);
-    set?.delete(client);
-    if (set?.size === 0) topics.delete(client.topic);
-  };
-
-  /** Sends, or drops the socket when it is already too far behind. */
-  const send = (client: Client, frame: string) => {
-    if (client.socket.bufferedAmount > options.maxBufferedBytes) {
-      log.warn(
-        { topic: client.topic, bufferedBytes: client.socket.bufferedAmount, limit: options.maxBufferedBytes },
-        "Dropped a slow WebSocket client",
-      );
-      remove(client);
-      client.socket.terminate();
-      return;
-    }
-    try {
-      client.socket.send(frame);
-    } catch (error) {
-      log.debug({ err: error, topic: client.topic }, "WebSocket send failed; dropping the client");
-      remove(client);
-      client.socket.terminate();
-    }
-  };
 
   const broadcast = async (change: ConversationChange, topic: string) => {
     if (!topics.has(topic)) return;
@@ -103,10 +57,7 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
     }
     if (!conversation) return; // deleted or expired since
     const frame = changeFrame(change, conversation);
-    for (const client of topics.get(topic) ?? []) {
-      if (client.pending) client.pending.push(frame);
-      else send(client, frame);
-    }
+    connections.deliver(topic, frame);
   };
 
   /**
@@ -140,56 +91,15 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
   };
 
   /** Sends one task event to the sockets following that task, and to those following every task. */
-  const onTaskEvent = (event: { taskId: string; type: string; data: Record<string, unknown> }) => {
+  const onTaskEvent = (event: TaskEventLike) => {
     const targets = [taskTopic(event.taskId), taskTopic(null)].filter((topic) => topics.has(topic));
     if (targets.length === 0 || !options.tasks) return;
     const source = options.tasks;
     taskFrames = taskFrames.then(async () => {
-      let frame: string;
-      try {
-        const type = `task.${event.type === "new_message" ? "message" : event.type.replace(/^task_/, "")}`;
-        const messageId = typeof event.data.messageId === "string" ? event.data.messageId : undefined;
-        const [task, message] = await Promise.all([
-          event.type === "task_deleted" ? null : source.task(event.taskId),
-          messageId ? source.message(messageId) : null,
-        ]);
-        frame = JSON.stringify({
-          type,
-          taskId: event.taskId,
-          ...event.data,
-          ...(task ? { task } : {}),
-          ...(message ? { message } : {}),
-        });
-      } catch (error) {
-        log.warn({ err: error, taskId: event.taskId }, "Could not read a changed task for its WebSocket clients");
-        return;
-      }
-      for (const topic of targets) {
-        for (const client of topics.get(topic) ?? []) {
-          if (client.pending) client.pending.push(frame);
-          else send(client, frame);
-        }
-      }
+      const frame = await taskEventFrame(source, event, log);
+      if (frame === null) return;
+      for (const topic of targets) connections.deliver(topic, frame);
     });
-  };
-
-  /** Registers a socket under `topic`, sends `snapshot()`'s frame, then what arrived meanwhile. */
-  const register = async (socket: RealtimeSocket, topic: string, ready: () => Promise<void>, snapshot: () => Promise<string>) => {
-    if (closed) return socket.terminate();
-    const client: Client = { socket, topic, pending: [] };
-    clients.set(socket, client);
-    const set = topics.get(topic) ?? new Set<Client>();
-    topics.set(topic, set);
-    set.add(client);
-    await ready();
-    const frame = await snapshot();
-    if (!clients.has(socket)) return; // closed while the snapshot was read
-    const held = client.pending ?? [];
-    client.pending = null;
-    for (const each of [frame, ...held]) {
-      if (!clients.has(socket)) break;
-      send(client, each);
-    }
   };
 
   /** Subscribes on first use; resolves once changes from now on will be delivered. */
@@ -229,18 +139,7 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
           taskSubscription ??= source.subscribe(onTaskEvent);
           await taskSubscription.ready.catch(() => {});
         },
-        async () => {
-          if (!source) return errorFrame("The task engine is not available here");
-          if (!taskId) return JSON.stringify({ type: "tasks.subscribed" });
-          try {
-            const task = await source.task(taskId);
-            return task
-              ? JSON.stringify({ type: "task.snapshot", taskId, task })
-              : JSON.stringify({ type: "error", error: `Task with ID ${taskId} not found`, taskId });
-          } catch (error) {
-            return errorFrame((error as Error).message);
-          }
-        },
+        () => taskSnapshotFrame(source, taskId),
       );
     },
 
@@ -252,10 +151,7 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
     },
 
     /** Forgets the socket (on close or error). */
-    disconnect(socket: RealtimeSocket): void {
-      const client = clients.get(socket);
-      if (client) remove(client);
-    },
+    disconnect: connections.disconnect,
 
     /** Every connected socket (for keep-alive and shutdown). */
     sockets: (): RealtimeSocket[] => [...clients.keys()],
@@ -264,13 +160,11 @@ export function createRealtimeHub(options: RealtimeHubOptions) {
 
     /** Stops the feed subscription and forgets every socket (the caller closes them). */
     close(): void {
-      closed = true;
       subscription?.();
       subscription = undefined;
       taskSubscription?.();
       taskSubscription = undefined;
-      clients.clear();
-      topics.clear();
+      connections.close();
     },
   };
 }

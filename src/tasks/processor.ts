@@ -3,18 +3,17 @@ import type { Config } from "../config";
 import type { Settings } from "../db/settings";
 import type { Slots } from "../exec/slots";
 import type { Logger } from "../log";
-import { notifyTask } from "./callback";
 import type { TaskFiles } from "./files";
 import type { TaskMessages } from "./messages";
+import { causeOf, createTaskOutcomes, type StopCause } from "./outcome";
 import type { TaskStore } from "./store";
 import type { TaskEvent, TaskEventLog } from "./task-events";
-import type { DriverContext, DriverOutcome, TaskDriver, TaskKind, TaskRecord } from "./types";
+import type { DriverOutcome, TaskDriver, TaskKind, TaskRecord } from "./types";
 
 /** The `system_settings` switch that turns processing on and off across instances. */
 export const TASK_OPERATOR_SETTING = "task_operator";
 
-/** Why work on a task was stopped from outside its driver. */
-export type StopCause = "cancel" | "takeover" | "abort" | "delete" | "shutdown" | "released";
+export type { StopCause } from "./outcome";
 
 interface Active {
   task: TaskRecord;
@@ -37,8 +36,6 @@ export interface ProcessorDeps {
   callbacks: Callbacks;
 }
 
-const mine = "claimed_by = ?";
-
 /**
  * The task processor of one instance: claims ready tasks atomically in the database (so N
  * instances on one server never run a task twice), at most TASK_MAX_CONCURRENT at a time and only
@@ -51,7 +48,7 @@ const mine = "claimed_by = ?";
  * const stop = processor.start();
  */
 export function createTaskProcessor(deps: ProcessorDeps) {
-  const { config, log, instanceId, store, messages, events, slots } = deps;
+  const { config, log, instanceId, store, events, slots } = deps;
   const active = new Map<string, Active>();
   let timer: ReturnType<typeof setInterval> | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -71,77 +68,7 @@ export function createTaskProcessor(deps: ProcessorDeps) {
 
   const hasCapacity = () => active.size < config.tasks.maxConcurrent && slots.status().available > 0;
 
-  /** Applies a transition guarded by this instance's claim, then sends the callback it calls for. */
-  const finish = async (task: TaskRecord, changes: Parameters<TaskStore["transition"]>[1], reason: string) => {
-    const updated = await store.transition(task.id, { claimedBy: null, ...changes }, mine, [instanceId], reason);
-    if (updated) await notifyTask(deps, updated);
-    events.kick();
-    return updated;
-  };
-
-  const context = (task: TaskRecord, signal: AbortSignal): DriverContext => ({
-    signal,
-    takeUndelivered: () => messages.takeUndelivered(task.id),
-    addMessage: async (role, content) => {
-      await messages.add(task.id, role, content);
-      events.kick();
-    },
-    setRun: async (runId, sessionId) => {
-      await store.transition(task.id, { runId, ...(sessionId ? { sessionId } : {}) }, mine, [instanceId], "run");
-      events.kick();
-    },
-    files: () => deps.files.list(task.id),
-  });
-
-  /** Records how a stretch of work ended. Only this instance's claim may be moved on from here. */
-  const settle = async (task: TaskRecord, outcome: DriverOutcome, cause: StopCause | undefined) => {
-    const runId = outcome.runId ?? undefined;
-    if (outcome.status === "completed") {
-      // The user added something while the assistant worked: go on rather than stop at "done".
-      const current = await store.get(task.id);
-      if (current?.control === "ASSISTANT" && (await messages.hasUndelivered(task.id))) {
-        return finish(task, { resumedAt: new Date().toISOString(), runId }, "continues with new messages");
-      }
-      return finish(
-        task,
-        {
-          status: "COMPLETED",
-          completedAt: new Date().toISOString(),
-          result: outcome.result,
-          error: null,
-          resumedAt: null,
-          runId,
-        },
-        "completed",
-      );
-    }
-    if (outcome.status === "failed") return finish(task, { status: "FAILED", error: outcome.error, runId }, "failed");
-    if (outcome.status === "deferred") {
-      log.info({ taskId: task.id, reason: outcome.reason }, "Task deferred");
-      return finish(task, { resumedAt: new Date().toISOString() }, `deferred: ${outcome.reason}`);
-    }
-    if (outcome.status === "needs_help") {
-      await messages
-        .add(task.id, "ASSISTANT", [{ type: "text", text: `I need help to go on: ${outcome.reason}` }])
-        .catch(() => {});
-      return finish(task, { status: "NEEDS_HELP", control: "USER", error: outcome.reason, runId }, "needs help");
-    }
-    // Stopped from outside: the operation that stopped it already wrote its state; give the task up.
-    switch (cause) {
-      case "shutdown":
-        // Another instance (or this one, restarted) continues it, resumed work first.
-        return finish(task, { resumedAt: new Date().toISOString(), runId }, "released on shutdown");
-      case "abort":
-      case "takeover":
-      case "released":
-        return finish(task, { runId }, cause === "abort" ? "aborted" : "paused for the user");
-      case "cancel":
-      case "delete":
-        return null; // the claim was dropped with the task's new state
-      default:
-        return finish(task, { status: "FAILED", error: "The task's work stopped without a result", runId }, "failed");
-    }
-  };
+  const { context, settle } = createTaskOutcomes(deps);
 
   const execute = (task: TaskRecord) => {
     const controller = new AbortController();
@@ -277,16 +204,6 @@ export function createTaskProcessor(deps: ProcessorDeps) {
     },
   };
   return processor;
-}
-
-/** What another instance's operation did to a task running here, if it must stop. */
-function causeOf(task: TaskRecord, instanceId: string): StopCause | undefined {
-  if (task.status === "CANCELLED") return "cancel";
-  if (task.claimedBy !== instanceId) return "released";
-  if (task.status === "NEEDS_HELP") return "abort";
-  if (task.control === "USER") return "takeover";
-  if (task.status !== "RUNNING") return "released";
-  return undefined;
 }
 
 export type TaskProcessor = ReturnType<typeof createTaskProcessor>;

@@ -1,47 +1,16 @@
 import type { AgentName } from "../../agents/adapter";
 import { buildContextString } from "../../conversations/context";
-import type { Message } from "../../conversations/types";
-import type { Logger } from "../../log";
-import type { RunMcp } from "../../mcp/types";
-import type { Terminal } from "../../repos/terminal";
-import type { RunService, StartOptions, StartRun } from "../service";
+import type { StartOptions, StartRun } from "../service";
 import type { RunFinish, RunRecord, RunStatus } from "../types";
 import { runDoneWhen } from "./done-when";
 import { checkGitCompletion } from "./git-completion";
+import type { LoopContext, LoopDeps } from "./loop-deps";
 import { buildReviewPrompt, continuationPrompt, DIAGNOSTIC_PROMPT, withContext } from "./prompts";
 import type { IterationStore } from "./store";
 import type { IterateOptions, IterationOutcome } from "./types";
 import { parseVerdict, unparseable } from "./verdict";
 
-export interface LoopDeps {
-  runs: Pick<RunService, "start" | "cancel">;
-  iterations: IterationStore;
-  conversations: {
-    addMessage(id: string, role: "user" | "assistant", content: string, opts?: { isReviewAgent?: boolean }): Promise<unknown>;
-    getConversationContext(id: string): Promise<Message[]>;
-  };
-  terminal: Terminal;
-  mcp?: Pick<RunMcp, "select"> | undefined;
-  log: Logger;
-  limits: {
-    /** CURSOR_CLI_ITERATE_TIMEOUT: one attempt or review. */
-    iterateTimeoutMs: number;
-    /** CURSOR_CLI_DIAGNOSTIC_TIMEOUT. */
-    diagnosticTimeoutMs: number;
-    /** TERMINAL_COMMAND_TIMEOUT: the default for doneWhen. */
-    terminalTimeoutMs: number;
-  };
-  /** REVIEW_AGENT_CLI_PATH. */
-  reviewCommand?: string | undefined;
-  now?: () => number;
-}
-
-export interface LoopContext {
-  signal: AbortSignal;
-  note: (detail: string) => void;
-  /** The conversation as it stood before this request. */
-  context: string;
-}
+export type { LoopContext, LoopDeps } from "./loop-deps";
 
 /** Reasons that end an iterate run with success:false, and the status each settles with. */
 const STATUS: Record<Exclude<IterationOutcome, "continue">, RunStatus> = {
