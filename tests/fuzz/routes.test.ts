@@ -143,7 +143,8 @@ async function probe(label: string, path: string, init: RequestInit, op: Operati
       hung,
     ]);
   } catch (error) {
-    findings.push({ request: label, status: 0, problem: `the app threw: ${(error as Error).message}` });
+    const body = typeof init.body === "string" ? ` with body ${init.body.slice(0, 500)}` : "";
+    findings.push({ request: `${label}${body}`, status: 0, problem: `the app threw: ${(error as Error).message}` });
     return;
   } finally {
     clearTimeout(timer);
