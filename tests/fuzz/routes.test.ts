@@ -52,6 +52,12 @@ beforeAll(async () => {
     RUNNER_API_TOKENS: TOKEN,
     CURSOR_CLI_PATH: INSTANT_AGENT,
     REVIEW_AGENT_CLI_PATH: INSTANT_AGENT,
+    // Generated bodies name any agent: every one answers at once (the real CLIs are on npx's PATH and
+    // would wait for a model the fuzz does not provide, up to the run's timeout).
+    CLAUDE_CLI_PATH: INSTANT_AGENT,
+    CODEX_CLI_PATH: INSTANT_AGENT,
+    GEMINI_CLI_PATH: INSTANT_AGENT,
+    OPENCODE_CLI_PATH: INSTANT_AGENT,
     RATE_LIMIT_PER_WINDOW: "0",
     GIT_COMMAND_TIMEOUT: "2000",
     DESKTOP_ENABLED: "true",
