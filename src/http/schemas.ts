@@ -38,3 +38,15 @@ export const lenientInt = (message: string) =>
     }
     return value;
   });
+
+/** Computer use's status, as `/health/queue` and `/desktop/status` report it. */
+export const DesktopHealthSchema = z
+  .object({
+    enabled: z.boolean(),
+    available: z.boolean(),
+    display: z.string().optional(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    error: z.string().optional(),
+  })
+  .openapi({ description: "Computer use: switched on (DESKTOP_ENABLED), and whether its X display answers" });

@@ -40,22 +40,24 @@ export const toTask = (row: Row | Record<string, unknown>): TaskRecord => ({
   updatedAt: String(row.updated_at),
 });
 
-export interface NewTask {
-  id: string;
-  description: string;
-  type: TaskType;
-  priority: TaskPriority;
-  createdBy: Role;
-  scheduledFor: string | null;
-  model: TaskModel | null;
-  kind: TaskKind;
-  agent: AgentName | null;
-  modelName: string | null;
-  repository: string | null;
-  branchName: string | null;
-  callbackUrl: string | null;
-  callbackSecret: string | null;
-}
+/** What creating a task writes: the fields of a task a caller chooses. */
+export type NewTask = Pick<
+  TaskRecord,
+  | "id"
+  | "description"
+  | "type"
+  | "priority"
+  | "createdBy"
+  | "scheduledFor"
+  | "model"
+  | "kind"
+  | "agent"
+  | "modelName"
+  | "repository"
+  | "branchName"
+  | "callbackUrl"
+  | "callbackSecret"
+>;
 
 export interface NewTaskFile {
   name: string;

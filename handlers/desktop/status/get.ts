@@ -1,19 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../src/http/endpoint";
-import { commonErrors, jsonResponse } from "../../../src/http/schemas";
+import { commonErrors, DesktopHealthSchema, jsonResponse } from "../../../src/http/schemas";
 
 const DesktopViewStatus = z
   .object({
-    desktop: z
-      .object({
-        enabled: z.boolean(),
-        available: z.boolean(),
-        display: z.string().optional(),
-        width: z.number().int().optional(),
-        height: z.number().int().optional(),
-        error: z.string().optional(),
-      })
-      .openapi({ description: "Computer use: switched on (DESKTOP_ENABLED), and whether its X display answers" }),
+    desktop: DesktopHealthSchema,
     vnc: z
       .object({
         available: z.boolean(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { defineEndpoint } from "../../../src/http/endpoint";
-import { commonErrors, jsonResponse } from "../../../src/http/schemas";
+import { commonErrors, DesktopHealthSchema, jsonResponse } from "../../../src/http/schemas";
 
 export const QUEUE_WARNING =
   "All execution slots are occupied. Requests are queued. If this persists, cursor-cli processes may be hung.";
@@ -22,16 +22,7 @@ const QueueHealthSchema = z
       path: z.string().optional(),
       error: z.string().optional(),
     }),
-    desktop: z
-      .object({
-        enabled: z.boolean(),
-        available: z.boolean(),
-        display: z.string().optional(),
-        width: z.number().int().optional(),
-        height: z.number().int().optional(),
-        error: z.string().optional(),
-      })
-      .openapi({ description: "Computer use: switched on (DESKTOP_ENABLED), and whether its X display answers" }),
+    desktop: DesktopHealthSchema,
   })
   .openapi("QueueHealth");
 
